@@ -1,0 +1,285 @@
+/**
+ * Decrypt → upsert orchestration shared by the provider and the CLI: binding and ownership checks, deterministic
+ * versions, metadata-only updates, restore of a pending-deletion secret, and delete.
+ * Plaintext exists only inside `decryptValue`/`writeValue`, as a local between KMS Decrypt and the write.
+ */
+import type { KmsPort, SecretState, SecretsPort } from './aws.ts';
+import { FINGERPRINT_TAG, OWNER_TAG, SECRET_NAME_CONTEXT_KEY } from './constants.ts';
+import {
+  BindingError, DecryptError, errorName, KmsSecretsError, OwnershipError, SecretNameError, SecretWriteError,
+} from './errors.ts';
+import { fingerprintOf, secretNameProblem, versionIdFor, type SecretSpec, type SecretTag, type SecretValueSpec } from './spec.ts';
+
+export interface SecretsDeps {
+  readonly kms: KmsPort;
+  readonly secrets: SecretsPort;
+}
+
+export interface UpsertOptions {
+  /** Value of the `kms-secrets:owner` tag this caller manages. */
+  readonly owner: string;
+  /** Already-known state (e.g. from a ListSecrets page), or null when known absent; skips DescribeSecret. */
+  readonly observed?: SecretState | null;
+  /** Refuse values whose EncryptionContext has no SecretName. */
+  readonly requireBinding?: boolean;
+}
+
+/** What happened to the value: a new secret, a new version, an old version made current again, or nothing. */
+export type UpsertOutcome = 'created' | 'updated' | 'reverted' | 'unchanged';
+
+export interface UpsertResult {
+  readonly arn: string;
+  readonly name: string;
+  readonly versionId: string;
+  readonly outcome: UpsertOutcome;
+  /** The secret was pending deletion and has been restored. */
+  readonly restored: boolean;
+  /** Description, KmsKeyId or tags were changed (never a new version). */
+  readonly metadataUpdated: boolean;
+}
+
+/** The writes an upsert would make against a known state; pure, so the CLI's plan can show it. */
+export interface UpsertPlan {
+  readonly action: 'create' | 'write' | 'revert' | 'none';
+  readonly restore: boolean;
+  readonly versionId: string;
+  readonly fingerprint: string;
+  readonly metadata: { description?: string; kmsKeyId?: string } | undefined;
+  readonly tagsToSet: readonly SecretTag[];
+  readonly tagKeysToRemove: readonly string[];
+}
+
+const CURRENT = 'AWSCURRENT';
+const CREATE_CONFLICTS: readonly string[] = ['ResourceExistsException', 'InvalidRequestException'];
+
+/** Checks name and bindings before any AWS call: a bound ciphertext may only be written into its own secret. */
+export function checkSpec(spec: SecretSpec, requireBinding = false): void {
+  const problem = secretNameProblem(spec.name);
+  if (problem) throw new SecretNameError(`secret name "${spec.name}" ${problem}`);
+  if (spec.values.length === 0) throw new BindingError(`secret "${spec.name}" has no values`);
+  const keys = spec.values.map((v) => v.key);
+  if (spec.values.length > 1 && keys.some((k) => k === undefined)) {
+    throw new BindingError(`secret "${spec.name}" has ${spec.values.length} values: every one needs a Key (one JSON secret)`);
+  }
+  const duplicate = keys.find((k, i) => k !== undefined && keys.indexOf(k) !== i);
+  if (duplicate !== undefined) throw new BindingError(`secret "${spec.name}" has the key "${duplicate}" twice`);
+  spec.values.forEach((value, index) => {
+    const bound = value.encryptionContext?.[SECRET_NAME_CONTEXT_KEY];
+    if (bound === undefined && requireBinding) {
+      throw new BindingError(`${where(spec, value, index)}: this provider requires an EncryptionContext "${SECRET_NAME_CONTEXT_KEY}" equal to the secret name; encrypt it again with --encryption-context ${SECRET_NAME_CONTEXT_KEY}=${spec.name}`);
+    }
+    if (bound !== undefined && bound !== spec.name) {
+      throw new BindingError(`${where(spec, value, index)}: the ciphertext is bound to secret "${bound}" (EncryptionContext ${SECRET_NAME_CONTEXT_KEY}) and may not be written into "${spec.name}"`);
+    }
+  });
+}
+
+/** The tags a managed secret should carry: the user's, then our owner and fingerprint tags. */
+export function desiredTags(spec: SecretSpec, owner: string, fingerprint: string): SecretTag[] {
+  const user = spec.tags.filter((t) => t.Key !== OWNER_TAG && t.Key !== FINGERPRINT_TAG);
+  return [...user, { Key: OWNER_TAG, Value: owner }, { Key: FINGERPRINT_TAG, Value: fingerprint }];
+}
+
+/** Throws OwnershipError unless `state` carries our owner tag. */
+export function assertOwned(state: SecretState, owner: string): void {
+  const actual = state.tags[OWNER_TAG];
+  if (actual === owner) return;
+  const who = actual === undefined ? 'it was not created by kms-secrets (no "kms-secrets:owner" tag)' : `it is managed by "${actual}"`;
+  throw new OwnershipError(`secret "${state.name}" already exists and ${who}; kms-secrets will not modify it. Choose another Name, or delete or re-tag that secret (tag "${OWNER_TAG}" = "${owner}") if it should be managed here`);
+}
+
+/** Decides the writes that bring `state` (undefined = absent) to `spec`; throws OwnershipError for a foreign secret. */
+export function planUpsert(spec: SecretSpec, state: SecretState | undefined, owner: string): UpsertPlan {
+  const fingerprint = fingerprintOf(spec.values);
+  const versionId = versionIdFor(spec.name, fingerprint);
+  const desired = desiredTags(spec, owner, fingerprint);
+  if (!state) return { action: 'create', restore: false, versionId, fingerprint, metadata: undefined, tagsToSet: desired, tagKeysToRemove: [] };
+  assertOwned(state, owner);
+  const stages = state.versionIdsToStages[versionId];
+  const action = stages === undefined ? 'write' : stages.includes(CURRENT) ? 'none' : 'revert';
+  const metadata: { description?: string; kmsKeyId?: string } = {};
+  const description = spec.description ?? '';
+  if (description !== (state.description ?? '')) metadata.description = description;
+  if (!sameKey(spec.kmsKeyId, state.kmsKeyId)) metadata.kmsKeyId = spec.kmsKeyId ?? '';
+  const wanted = new Set(desired.map((t) => t.Key));
+  return {
+    action,
+    restore: state.deletedDate !== undefined,
+    versionId,
+    fingerprint,
+    metadata: Object.keys(metadata).length > 0 ? metadata : undefined,
+    tagsToSet: desired.filter((t) => state.tags[t.Key] !== t.Value),
+    tagKeysToRemove: Object.keys(state.tags).filter((k) => !wanted.has(k) && !k.startsWith('aws:')),
+  };
+}
+
+/**
+ * Whether the KmsKeyId DescribeSecret reports matches the one asked for. AWS may report a key ARN where an alias
+ * or key ID was given; without a KMS call we can only match identical IDs and ARNs ending in the given ID or alias.
+ */
+function sameKey(wanted: string | undefined, actual: string | undefined): boolean {
+  if (!wanted || wanted === 'aws/secretsmanager' || wanted === 'alias/aws/secretsmanager') return !actual || actual.endsWith('alias/aws/secretsmanager');
+  if (!actual) return false;
+  return actual === wanted || actual.endsWith(`:${wanted}`) || actual.endsWith(`/${wanted}`);
+}
+
+/**
+ * Creates the secret or brings the managed one up to date; every write is idempotent (deterministic version ID).
+ * An unchanged value costs one DescribeSecret (none with `observed`) and no KMS call.
+ */
+export async function upsertSecret(deps: SecretsDeps, spec: SecretSpec, options: UpsertOptions): Promise<UpsertResult> {
+  checkSpec(spec, options.requireBinding);
+  let state = options.observed === null ? undefined : options.observed ?? await describe(deps, spec.name);
+  let plan = planUpsert(spec, state, options.owner);
+  if (plan.action === 'create') {
+    try {
+      const secretString = await decryptSecretString(deps.kms, spec);
+      const out = await guard(spec.name, 'CreateSecret', () => deps.secrets.create({
+        name: spec.name, clientRequestToken: plan.versionId, secretString,
+        ...(spec.description !== undefined ? { description: spec.description } : {}),
+        ...(spec.kmsKeyId !== undefined ? { kmsKeyId: spec.kmsKeyId } : {}),
+        tags: plan.tagsToSet,
+      }), CREATE_CONFLICTS);
+      return { arn: out.arn, name: spec.name, versionId: out.versionId, outcome: 'created', restored: false, metadataUpdated: false };
+    } catch (error) {
+      // A stale view or a concurrent writer: the secret exists after all (AWS says InvalidRequestException when it is
+      // pending deletion, moto ResourceExistsException); carry on with its real state.
+      const code = errorName(error);
+      if (!CREATE_CONFLICTS.includes(code)) throw error;
+      state = await describe(deps, spec.name);
+      if (!state) throw new SecretWriteError(`secret "${spec.name}": secretsmanager:CreateSecret failed: ${secretsAdvice(code, 'CreateSecret')}`, { cause: error });
+      plan = planUpsert(spec, state, options.owner);
+    }
+  }
+  if (!state) throw new SecretWriteError(`secret "${spec.name}": no state to update`);
+  return applyPlan(deps, spec, state, plan);
+}
+
+async function applyPlan(deps: SecretsDeps, spec: SecretSpec, state: SecretState, plan: UpsertPlan): Promise<UpsertResult> {
+  const id = state.arn;
+  const call = <T>(operation: string, fn: () => Promise<T>) => guard(spec.name, operation, fn);
+  if (plan.restore) await call('RestoreSecret', () => deps.secrets.restore(id));
+  let versionId = plan.versionId;
+  const holder = currentVersion(state);
+  if (plan.action === 'revert') {
+    await call('UpdateSecretVersionStage', () => deps.secrets.updateVersionStage({ secretId: id, stage: CURRENT, moveToVersionId: plan.versionId, ...(holder ? { removeFromVersionId: holder } : {}) }));
+  } else if (plan.action === 'write') {
+    const secretString = await decryptSecretString(deps.kms, spec);
+    const out = await call('PutSecretValue', () => deps.secrets.putValue({ secretId: id, clientRequestToken: plan.versionId, secretString }));
+    versionId = out.versionId;
+    if (!out.versionStages.includes(CURRENT)) {
+      // The version already existed without AWSCURRENT (a stale observed state): make it current.
+      const fresh = await describe(deps, id);
+      const from = fresh ? currentVersion(fresh) : holder;
+      if (from !== versionId) await call('UpdateSecretVersionStage', () => deps.secrets.updateVersionStage({ secretId: id, stage: CURRENT, moveToVersionId: versionId, ...(from ? { removeFromVersionId: from } : {}) }));
+    }
+  }
+  const metadata = plan.metadata;
+  if (metadata) await call('UpdateSecret', () => deps.secrets.updateMetadata({ secretId: id, ...metadata }));
+  if (plan.tagsToSet.length > 0) await call('TagResource', () => deps.secrets.tag(id, plan.tagsToSet));
+  if (plan.tagKeysToRemove.length > 0) await call('UntagResource', () => deps.secrets.untag(id, plan.tagKeysToRemove));
+  const outcome: UpsertOutcome = plan.action === 'write' ? 'updated' : plan.action === 'revert' ? 'reverted' : 'unchanged';
+  const metadataUpdated = metadata !== undefined || plan.tagsToSet.length > 0 || plan.tagKeysToRemove.length > 0;
+  return { arn: state.arn, name: state.name, versionId, outcome, restored: plan.restore, metadataUpdated };
+}
+
+function currentVersion(state: SecretState): string | undefined {
+  return Object.entries(state.versionIdsToStages).find(([, stages]) => stages.includes(CURRENT))?.[0];
+}
+
+export type DeleteOutcome = 'deleted' | 'absent' | 'not-owned' | 'already-deleted';
+
+export interface DeleteOptions {
+  readonly owner: string;
+  /** 0 deletes at once; otherwise 7-30. */
+  readonly recoveryWindowInDays: number;
+}
+
+/** Deletes a secret this owner manages; a missing or foreign secret is left alone and reported, never an error. */
+export async function deleteSecret(deps: SecretsDeps, secretId: string, options: DeleteOptions): Promise<{ outcome: DeleteOutcome; arn?: string; name?: string }> {
+  const state = await describe(deps, secretId);
+  if (!state) return { outcome: 'absent' };
+  const found = { arn: state.arn, name: state.name };
+  if (state.tags[OWNER_TAG] !== options.owner) return { outcome: 'not-owned', ...found };
+  if (state.deletedDate && options.recoveryWindowInDays > 0) return { outcome: 'already-deleted', ...found };
+  try {
+    await guard(state.name, 'DeleteSecret', () => deps.secrets.delete({ secretId: state.arn, recoveryWindowInDays: options.recoveryWindowInDays }), ['ResourceNotFoundException']);
+  } catch (error) {
+    if (errorName(error) === 'ResourceNotFoundException') return { outcome: 'absent', ...found };
+    throw error;
+  }
+  return { outcome: 'deleted', ...found };
+}
+
+async function describe(deps: SecretsDeps, secretId: string): Promise<SecretState | undefined> {
+  return guard(secretId, 'DescribeSecret', () => deps.secrets.describe(secretId));
+}
+
+/** Runs one Secrets Manager call, turning its failure into a SecretWriteError a user can act on. */
+async function guard<T>(name: string, operation: string, fn: () => Promise<T>, passThrough: readonly string[] = []): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const code = errorName(error);
+    if (error instanceof KmsSecretsError || passThrough.includes(code)) throw error;
+    throw new SecretWriteError(`secret "${name}": secretsmanager:${operation} failed: ${secretsAdvice(code, operation)}`, { cause: error });
+  }
+}
+
+function secretsAdvice(code: string, operation: string): string {
+  if (code === 'AccessDeniedException') return `access denied (AccessDeniedException); allow secretsmanager:${operation} on this secret for the caller's role`;
+  if (code === 'InvalidRequestException') return 'the secret is in a state that refuses this call (InvalidRequestException), for example scheduled for deletion';
+  if (code === 'LimitExceededException') return 'a Secrets Manager quota was reached (LimitExceededException)';
+  if (code === 'EncryptionFailure' || code === 'DecryptionFailure') return `Secrets Manager could not use the secret's KMS key (${code}); check KmsKeyId and the key policy (kms:GenerateDataKey, kms:Decrypt)`;
+  return code ? `${code}` : 'unknown error';
+}
+
+/** Decrypts every value and assembles the secret string: one value as is, keyed values as one JSON object. */
+async function decryptSecretString(kms: KmsPort, spec: SecretSpec): Promise<string> {
+  const texts: string[] = [];
+  for (const [index, value] of spec.values.entries()) texts.push(await decryptValue(kms, spec, value, index));
+  if (spec.values.length === 1 && spec.values[0]?.key === undefined) return texts[0] ?? '';
+  return JSON.stringify(Object.fromEntries(spec.values.map((v, i) => [v.key ?? '', texts[i] ?? ''])));
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+async function decryptValue(kms: KmsPort, spec: SecretSpec, value: SecretValueSpec, index: number): Promise<string> {
+  const ciphertext = Buffer.from(value.ciphertext, 'base64');
+  let plaintext: Uint8Array | undefined;
+  try {
+    plaintext = (await kms.decrypt({ ciphertext, ...(value.encryptionContext ? { encryptionContext: value.encryptionContext } : {}) })).plaintext;
+  } catch (error) {
+    throw new DecryptError(`${where(spec, value, index)}: kms:Decrypt failed: ${kmsAdvice(errorName(error), value)}`, { cause: error });
+  }
+  try {
+    return utf8.decode(plaintext);
+  } catch {
+    throw new DecryptError(`${where(spec, value, index)}: the decrypted value is not valid UTF-8 text; Secrets Manager SecretString needs text`);
+  } finally {
+    plaintext.fill(0);
+  }
+}
+
+function kmsAdvice(code: string, value: SecretValueSpec): string {
+  const context = value.encryptionContext ? `{${Object.keys(value.encryptionContext).map((k) => `"${k}"`).join(', ')}}` : 'none';
+  switch (code) {
+    case 'InvalidCiphertextException':
+      return `the ciphertext is invalid or the EncryptionContext (given: ${context}) differs from the one it was encrypted with (InvalidCiphertextException); encrypt it again with the same context`;
+    case 'IncorrectKeyException':
+      return 'the ciphertext was encrypted under another KMS key (IncorrectKeyException)';
+    case 'AccessDeniedException':
+      return 'access denied (AccessDeniedException); allow kms:Decrypt on the key (key policy or IAM, including any kms:EncryptionContext condition) for the caller\'s role';
+    case 'NotFoundException':
+      return 'the KMS key that encrypted it does not exist in this account and region (NotFoundException)';
+    case 'DisabledException':
+    case 'KMSInvalidStateException':
+      return `the KMS key is disabled or pending deletion (${code}); enable it`;
+    default:
+      return code ? `${code}` : 'unknown error';
+  }
+}
+
+function where(spec: SecretSpec, value: SecretValueSpec, index: number): string {
+  return value.key === undefined ? `secret "${spec.name}" value ${index + 1}` : `secret "${spec.name}" key "${value.key}"`;
+}
