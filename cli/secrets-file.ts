@@ -1,0 +1,147 @@
+/**
+ * Loads pipeline secrets files (a file, or every .yaml/.yml below a folder) into the core's SecretSpecs.
+ * Entries go through the macro's token grammar and grouping, so a secrets file and a template can never disagree on
+ * what a property means; a bad entry is reported (file, entry, property) and only its own secret is skipped.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { load } from 'js-yaml';
+import { fingerprintOf, type SecretSpec } from '../core/spec.ts';
+import { createTokenGrouper, toSecretSpec, type TokenOccurrence } from '../macro/group.ts';
+import { describeType, isPlainObject } from '../macro/json.ts';
+import { parseTokenProperties, type TokenProperty } from '../macro/token.ts';
+import { displayPath } from './git.ts';
+
+/** The token properties a secrets-file entry may hold (Return, DeletionPolicy and RecoveryWindowInDays are template-only). */
+export const ENTRY_PROPERTIES: readonly TokenProperty[] = ['Name', 'Ciphertext', 'Key', 'EncryptionContext', 'Description', 'Tags', 'KmsKeyId'];
+const SUBJECT = 'secret';
+
+/** One secret the repository asks for, with every place (file and entry) it is defined. */
+export interface DesiredSecret {
+  readonly spec: SecretSpec;
+  readonly fingerprint: string;
+  readonly files: readonly string[];
+  readonly sources: readonly string[];
+}
+
+/** A file or entry that could not be used. `name` is set when the problem belongs to one secret. */
+export interface SecretsProblem {
+  readonly file: string;
+  readonly message: string;
+  readonly name?: string;
+}
+
+export interface LoadedSecrets {
+  readonly files: readonly string[];
+  readonly secrets: readonly DesiredSecret[];
+  readonly problems: readonly SecretsProblem[];
+}
+
+interface EntryOccurrence extends TokenOccurrence {
+  readonly file: string;
+}
+
+/** Raised when a PATH does not exist or holds no secrets file. */
+export class SecretsPathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SecretsPathError';
+  }
+}
+
+const YAML_FILE = /\.ya?ml$/i;
+
+/** The secrets files a list of PATHs names, absolute and sorted; folders are walked (dot-folders skipped). */
+export async function listSecretsFiles(paths: readonly string[]): Promise<string[]> {
+  const found = new Set<string>();
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') await walk(path);
+      else if (entry.isFile() && YAML_FILE.test(entry.name)) found.add(path);
+    }
+  };
+  for (const path of paths) {
+    const absolute = resolve(path);
+    const info = await stat(absolute).catch(() => undefined);
+    if (info === undefined) throw new SecretsPathError(`${path}: no such file or folder`);
+    if (info.isDirectory()) {
+      const before = found.size;
+      await walk(absolute);
+      if (found.size === before) throw new SecretsPathError(`${path}: folder holds no .yaml or .yml file`);
+    } else found.add(absolute);
+  }
+  return [...found].sort();
+}
+
+/** The entries of one secrets file's text, as occurrences for the grouper, plus the problems found. */
+export function parseSecretsFile(file: string, text: string): { occurrences: EntryOccurrence[]; problems: SecretsProblem[] } {
+  const shown = displayPath(file);
+  const fileProblem = (message: string) => ({ occurrences: [], problems: [{ file, message: `${shown}: ${message}` }] });
+  let document: unknown;
+  try {
+    document = text.trim() === '' ? { Secrets: [] } : load(text, { filename: shown });
+  } catch (error) {
+    const yaml = error as { reason?: string; mark?: { line: number; column: number } };
+    const at = yaml.mark ? `line ${yaml.mark.line + 1}, column ${yaml.mark.column + 1}: ` : '';
+    return fileProblem(`not valid YAML: ${at}${yaml.reason ?? (error as Error).message}`);
+  }
+  if (!isPlainObject(document)) return fileProblem(`must be a mapping with a "Secrets" list; got ${describeType(document)}`);
+  const unknown = Object.keys(document).filter((key) => key !== 'Secrets');
+  if (unknown.length > 0) return fileProblem(`has unknown top-level key "${unknown[0]}"; a secrets file holds only "Secrets"`);
+  const list = document.Secrets;
+  if (!Array.isArray(list)) return fileProblem(`"Secrets" must be a list of entries; got ${describeType(list)}`);
+  const occurrences: EntryOccurrence[] = [];
+  const problems: SecretsProblem[] = [];
+  list.forEach((entry: unknown, index) => {
+    const rawName = isPlainObject(entry) && typeof entry.Name === 'string' ? entry.Name : undefined;
+    const path = `${shown}: Secrets[${index}]${rawName !== undefined ? ` "${rawName}"` : ''}`;
+    try {
+      const token = parseTokenProperties(entry, path, { requireName: true, allowIntrinsics: false, allowedProperties: ENTRY_PROPERTIES, subject: SUBJECT });
+      occurrences.push({ token, path, file });
+    } catch (error) {
+      problems.push({ file, message: (error as Error).message, ...(rawName !== undefined ? { name: rawName } : {}) });
+    }
+  });
+  return { occurrences, problems };
+}
+
+/** Groups entries into secrets (same Name, different Keys: one JSON secret); a conflict skips that one secret. */
+export function groupEntries(occurrences: readonly EntryOccurrence[], problems: SecretsProblem[]): DesiredSecret[] {
+  const grouper = createTokenGrouper<EntryOccurrence>(SUBJECT);
+  const failed = new Set(problems.flatMap((p) => (p.name !== undefined ? [p.name] : [])));
+  for (const occurrence of occurrences) {
+    const name = occurrence.token.name as string;
+    try {
+      grouper.add(occurrence);
+    } catch (error) {
+      failed.add(name);
+      problems.push({ file: occurrence.file, message: (error as Error).message, name });
+    }
+  }
+  const secrets: DesiredSecret[] = [];
+  for (const group of grouper.groups()) {
+    if (typeof group.name === 'string' && failed.has(group.name)) continue;
+    try {
+      const spec = toSecretSpec(group);
+      const files = [...new Set(group.occurrences.map((o) => o.file))];
+      secrets.push({ spec, fingerprint: fingerprintOf(spec.values), files, sources: group.occurrences.map((o) => o.path) });
+    } catch (error) {
+      problems.push({ file: group.occurrences[0]?.file ?? '', message: (error as Error).message, ...(typeof group.name === 'string' ? { name: group.name } : {}) });
+    }
+  }
+  return secrets.sort((a, b) => (a.spec.name < b.spec.name ? -1 : a.spec.name > b.spec.name ? 1 : 0));
+}
+
+/** Reads and groups every secrets file under `paths`. Throws SecretsPathError for a missing PATH. */
+export async function loadSecrets(paths: readonly string[]): Promise<LoadedSecrets> {
+  const files = await listSecretsFiles(paths);
+  const occurrences: EntryOccurrence[] = [];
+  const problems: SecretsProblem[] = [];
+  for (const file of files) {
+    const parsed = parseSecretsFile(file, await readFile(file, 'utf8'));
+    occurrences.push(...parsed.occurrences);
+    problems.push(...parsed.problems);
+  }
+  return { files, secrets: groupEntries(occurrences, problems), problems };
+}

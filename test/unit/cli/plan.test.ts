@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import type { SecretState } from '../../../core/aws.ts';
+import { FINGERPRINT_TAG, OWNER_TAG } from '../../../core/constants.ts';
+import { fingerprintOf, versionIdFor, type SecretSpec } from '../../../core/spec.ts';
+import { planSecrets } from '../../../cli/plan.ts';
+import type { DesiredSecret } from '../../../cli/secrets-file.ts';
+
+const OWNER = 'cli:default';
+const ct = (text: string) => Buffer.from(text).toString('base64');
+
+function desired(name: string, ciphertext: string, extra: Partial<SecretSpec> = {}): DesiredSecret {
+  const spec: SecretSpec = { name, values: [{ ciphertext }], tags: [], ...extra };
+  return { spec, fingerprint: fingerprintOf(spec.values), files: ['/x.yaml'], sources: ['x.yaml: Secrets[0]'] };
+}
+
+function live(secret: DesiredSecret, options: { owner?: string; current?: boolean; deleted?: boolean; description?: string } = {}): SecretState {
+  const version = versionIdFor(secret.spec.name, secret.fingerprint);
+  return {
+    arn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${secret.spec.name}-AbCdEf`,
+    name: secret.spec.name,
+    tags: { [OWNER_TAG]: options.owner ?? OWNER, [FINGERPRINT_TAG]: secret.fingerprint },
+    versionIdsToStages: options.current === false ? { 'other-version-0000000000000000000000': ['AWSCURRENT'] } : { [version]: ['AWSCURRENT'] },
+    ...(options.deleted ? { deletedDate: new Date(0) } : {}),
+    ...(options.description !== undefined ? { description: options.description } : {}),
+  };
+}
+
+describe('planSecrets', () => {
+  it('marks create, update and unchanged from the live version stages and fingerprints', () => {
+    const a = desired('app/a', ct('a1'));
+    const b = desired('app/b', ct('b1'));
+    const c = desired('app/c', ct('c1'));
+    const plan = planSecrets([a, b, c], [live(b, { current: false }), live(c)], { owner: OWNER });
+    expect(plan.items.map((i) => [i.name, i.action, i.decrypts])).to.deep.equal([
+      ['app/a', 'create', true], ['app/b', 'update', true], ['app/c', 'unchanged', false],
+    ]);
+    expect(plan.items[1]?.detail).to.deep.equal(['value']);
+    expect(plan.counts).to.include({ create: 1, update: 1, unchanged: 1 });
+  });
+
+  it('plans a metadata-only update without a Decrypt when only the Description changed', () => {
+    const a = desired('app/a', ct('a1'), { description: 'new' });
+    const plan = planSecrets([a], [live(a, { description: 'old' })], { owner: OWNER });
+    expect(plan.items[0]).to.include({ action: 'update', decrypts: false });
+    expect(plan.items[0]?.detail).to.deep.equal(['description']);
+  });
+
+  it('reports another owner\'s secret as not managed', () => {
+    const a = desired('app/a', ct('a1'));
+    const plan = planSecrets([a], [], { owner: OWNER, others: new Map([['app/a', live(a, { owner: 'cloudformation:us-east-1:stack' })]]) });
+    expect(plan.items[0]?.action).to.equal('not-managed');
+    expect(plan.items[0]?.detail[0]).to.contain('managed by "cloudformation:us-east-1:stack"');
+    expect(plan.managed).to.equal(0);
+  });
+
+  it('plans deletes only with prune, and only for the owner\'s secrets missing from the repository', () => {
+    const a = desired('app/a', ct('a1'));
+    const gone = desired('app/gone', ct('g'));
+    const owned = [live(a), live(gone)];
+    expect(planSecrets([a], owned, { owner: OWNER }).items.map((i) => i.action)).to.deep.equal(['unchanged']);
+    const pruned = planSecrets([a], owned, { owner: OWNER, prune: true });
+    expect(pruned.items.map((i) => [i.name, i.action])).to.deep.equal([['app/a', 'unchanged'], ['app/gone', 'delete']]);
+    expect(pruned.monthlyDeltaUsd).to.equal(-0.4);
+  });
+
+  it('plans a restore when the owner\'s secret is pending deletion', () => {
+    const a = desired('app/a', ct('a1'));
+    const plan = planSecrets([a], [live(a, { deleted: true })], { owner: OWNER, prune: true });
+    expect(plan.items.map((i) => [i.action, i.detail])).to.deep.equal([['update', ['restore']]]);
+    expect(plan.monthlyDeltaUsd).to.equal(0.4);
+  });
+
+  it('costs $0.40 a month for each managed secret', () => {
+    const specs = ['a', 'b', 'c'].map((n) => desired(`app/${n}`, ct(n)));
+    const plan = planSecrets(specs, [live(specs[0] as DesiredSecret)], { owner: OWNER });
+    expect([plan.managed, plan.monthlyUsd, plan.monthlyDeltaUsd]).to.deep.equal([3, 1.2, 0.8]);
+  });
+
+  it('marks a ciphertext bound to another secret invalid before any write', () => {
+    const bad = desired('app/a', ct('a1'));
+    const spec = { ...bad.spec, values: [{ ciphertext: ct('a1'), encryptionContext: { SecretName: 'app/b' } }] };
+    const plan = planSecrets([{ ...bad, spec }], [], { owner: OWNER });
+    expect(plan.items[0]?.action).to.equal('invalid');
+    expect(plan.items[0]?.detail[0]).to.contain('bound to secret "app/b"');
+  });
+});

@@ -1,0 +1,107 @@
+import { expect } from 'chai';
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { groupEntries, listSecretsFiles, loadSecrets, parseSecretsFile, SecretsPathError } from '../../../cli/secrets-file.ts';
+import { fingerprintOf } from '../../../core/spec.ts';
+
+const CT1 = Buffer.from('ciphertext-one').toString('base64');
+const CT2 = Buffer.from('ciphertext-two').toString('base64');
+
+async function tree(files: Record<string, string>): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'ks-secrets-file-'));
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(join(root, path, '..'), { recursive: true });
+    await writeFile(join(root, path), text);
+  }
+  return root;
+}
+
+describe('parseSecretsFile', () => {
+  it('names the file, the entry, the Name and the property when one entry is bad', () => {
+    const text = `Secrets:\n  - Name: good/one\n    Ciphertext: ${CT1}\n  - Name: bad/one\n    Ciphertext: 42\n`;
+    const { occurrences, problems } = parseSecretsFile('/x/prod.yaml', text);
+    expect(occurrences.map((o) => o.token.name)).to.deep.equal(['good/one']);
+    expect(problems).to.have.length(1);
+    expect(problems[0]?.name).to.equal('bad/one');
+    expect(problems[0]?.message).to.match(/prod\.yaml: Secrets\[1\] "bad\/one": secret property "Ciphertext" must be a string; got a number/);
+  });
+
+  it('refuses template-only properties such as Return', () => {
+    const { problems } = parseSecretsFile('/x/a.yaml', `Secrets:\n  - Name: a/b\n    Ciphertext: ${CT1}\n    Return: Arn\n`);
+    expect(problems[0]?.message).to.match(/Secrets\[0\] "a\/b": secret has unknown property "Return"/);
+  });
+
+  it('requires a Name', () => {
+    const { problems } = parseSecretsFile('/x/a.yaml', `Secrets:\n  - Ciphertext: ${CT1}\n`);
+    expect(problems[0]?.message).to.match(/Secrets\[0\]: secret property "Name" is required/);
+  });
+
+  it('reports YAML syntax errors on one line with line and column', () => {
+    const { problems } = parseSecretsFile('/x/a.yaml', 'Secrets:\n  - Name: [unclosed\n');
+    expect(problems).to.have.length(1);
+    expect(problems[0]?.message).to.match(/a\.yaml: not valid YAML: line \d+, column \d+: /);
+    expect(problems[0]?.message).to.not.contain('\n');
+  });
+
+  it('reports a file without a Secrets list', () => {
+    expect(parseSecretsFile('/x/a.yaml', 'Secret:\n  - 1\n').problems[0]?.message).to.match(/unknown top-level key "Secret"/);
+    expect(parseSecretsFile('/x/a.yaml', 'Secrets: {}\n').problems[0]?.message).to.match(/"Secrets" must be a list of entries; got an object/);
+  });
+
+  it('accepts an empty file as no secrets', () => {
+    expect(parseSecretsFile('/x/a.yaml', '\n')).to.deep.equal({ occurrences: [], problems: [] });
+  });
+});
+
+describe('groupEntries', () => {
+  it('makes one JSON secret when entries share a Name with different Keys', () => {
+    const a = parseSecretsFile('/x/a.yaml', `Secrets:\n  - {Name: db, Key: user, Ciphertext: ${CT1}}\n  - {Name: db, Key: password, Ciphertext: ${CT2}, Description: main db}\n`);
+    const problems = [...a.problems];
+    const secrets = groupEntries(a.occurrences, problems);
+    expect(problems).to.deep.equal([]);
+    expect(secrets).to.have.length(1);
+    expect(secrets[0]?.spec.values.map((v) => v.key)).to.deep.equal(['password', 'user']);
+    expect(secrets[0]?.spec.description).to.equal('main db');
+    expect(secrets[0]?.fingerprint).to.equal(fingerprintOf(secrets[0]?.spec.values ?? []));
+  });
+
+  it('skips only the conflicting secret and names both places', () => {
+    const a = parseSecretsFile('/x/a.yaml', `Secrets:\n  - {Name: db, Key: k, Ciphertext: ${CT1}}\n  - {Name: other, Ciphertext: ${CT1}}\n  - {Name: db, Key: k, Ciphertext: ${CT2}}\n`);
+    const problems = [...a.problems];
+    const secrets = groupEntries(a.occurrences, problems);
+    expect(secrets.map((s) => s.spec.name)).to.deep.equal(['other']);
+    expect(problems).to.have.length(1);
+    expect(problems[0]?.message).to.contain('Secrets[2] "db"').and.contain('Secrets[0] "db"');
+  });
+
+  it('skips every entry of a secret when one of its entries is invalid', () => {
+    const a = parseSecretsFile('/x/a.yaml', `Secrets:\n  - {Name: db, Key: a, Ciphertext: ${CT1}}\n  - {Name: db, Key: b, Ciphertext: 7}\n`);
+    const problems = [...a.problems];
+    expect(groupEntries(a.occurrences, problems)).to.deep.equal([]);
+    expect(problems.map((p) => p.name)).to.deep.equal(['db']);
+  });
+});
+
+describe('loadSecrets', () => {
+  it('walks a folder for .yaml and .yml files, skipping dot-folders, and groups across files', async () => {
+    const root = await tree({
+      'a.yaml': `Secrets:\n  - {Name: db, Key: user, Ciphertext: ${CT1}}\n`,
+      'sub/b.yml': `Secrets:\n  - {Name: db, Key: password, Ciphertext: ${CT2}}\n`,
+      '.hidden/c.yaml': 'not: a secrets file\n',
+      'notes.txt': 'ignored',
+    });
+    const loaded = await loadSecrets([root]);
+    expect(loaded.files.map((f) => f.slice(root.length))).to.deep.equal(['/a.yaml', '/sub/b.yml']);
+    expect(loaded.problems).to.deep.equal([]);
+    expect(loaded.secrets).to.have.length(1);
+    expect(loaded.secrets[0]?.files).to.have.length(2);
+  });
+
+  it('rejects a PATH that does not exist', async () => {
+    let caught: unknown;
+    await listSecretsFiles(['/nonexistent/kms-secrets']).catch((error: unknown) => { caught = error; });
+    expect(caught).to.be.instanceOf(SecretsPathError);
+    expect((caught as Error).message).to.equal('/nonexistent/kms-secrets: no such file or folder');
+  });
+});
