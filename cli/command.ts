@@ -17,6 +17,8 @@ export interface CliContext {
   readonly cwd: string;
   /** Whether stderr may use ANSI colours (a TTY and NO_COLOR unset or empty). */
   readonly color: boolean;
+  /** Whether stderr is a terminal (progress lines are drawn only then; absent counts as false). */
+  readonly stderrIsTty?: boolean;
   /** Whether --debug was given (the runner then prints stack traces). */
   readonly debug: boolean;
   /** Reads all of stdin as UTF-8 (plaintext enters the CLI only from stdin or a file, never a flag). */

@@ -17,6 +17,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   color: colorEnabled(process.env, process.stderr.isTTY === true),
+  stderrIsTty: process.stderr.isTTY === true,
   debug: false,
   readStdin: () => text(process.stdin),
 }, COMMANDS, packageJson.version);
