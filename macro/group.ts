@@ -126,12 +126,12 @@ function merge<O extends TokenOccurrence>(group: MutableGroup<O>, token: KmsSecr
   const secret = group.name === undefined ? 'an unnamed secret'
     : typeof group.name === 'string' ? `secret "${group.name}"` : `the secret named by ${describeType(group.name)}`;
   const conflict = (earlier: string, what: string): never => {
-    throw new TokenError(path, `${subject} for ${secret} ${what} than at ${earlier}`);
+    throw new TokenError(path, `${subject} for ${secret} ${what} (conflicts with ${earlier})`);
   };
   const keyed = token.key !== undefined;
   const first = group.values[0];
   if (first !== undefined && (first.key !== undefined) !== keyed) {
-    conflict(group.occurrences[0]?.path ?? '', keyed ? 'gives a Key where the secret was unkeyed' : 'gives no Key where the secret was keyed');
+    conflict(group.occurrences[0]?.path ?? '', keyed ? 'gives a Key where the secret is unkeyed' : 'gives no Key where the secret is keyed');
   }
   const slot = `value:${token.key ?? ''}`;
   const canonical = canonicalJson([token.ciphertext, token.encryptionContext ?? null]);
