@@ -52,16 +52,20 @@ const TRUNCATED = ' [truncated]';
  * Byte length, not string length, is what counts (aws-facts.md §2.2: AWS's own module gets this wrong).
  */
 export function serializeResponse(response: CfnResponse): string {
-  let body = JSON.stringify(response);
+  const body = JSON.stringify(response);
   if (Buffer.byteLength(body) <= MAX_RESPONSE_BYTES || !response.Reason) return body;
+  // Binary search for the longest prefix (in characters, so none is split) whose body fits: JSON escaping makes a
+  // character cost 1-6 bytes, so the cut cannot be computed from the excess alone.
   const chars = [...response.Reason];
-  let keep = chars.length;
-  while (Buffer.byteLength(body) > MAX_RESPONSE_BYTES && keep > 0) {
-    // JSON escaping can make a character cost up to 6 bytes, so shrink by at least the excess and re-measure.
-    keep = Math.max(0, keep - Math.max(1, Buffer.byteLength(body) - MAX_RESPONSE_BYTES));
-    body = JSON.stringify({ ...response, Reason: chars.slice(0, keep).join('') + TRUNCATED });
+  const withPrefix = (n: number) => JSON.stringify({ ...response, Reason: chars.slice(0, n).join('') + TRUNCATED });
+  let low = 0;
+  let high = chars.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (Buffer.byteLength(withPrefix(mid)) <= MAX_RESPONSE_BYTES) low = mid;
+    else high = mid - 1;
   }
-  return body;
+  return withPrefix(low);
 }
 
 export interface SubmitOptions {
