@@ -145,3 +145,13 @@ export async function loadSecrets(paths: readonly string[]): Promise<LoadedSecre
   }
   return { files, secrets: groupEntries(occurrences, problems), problems };
 }
+
+/** Only the secrets defined (at least in part) in `files`, and only the problems found in them (`--since`). */
+export function onlyFromFiles(loaded: LoadedSecrets, files: ReadonlySet<string>): LoadedSecrets {
+  return {
+    files: loaded.files.filter((file) => files.has(file)),
+    // Every entry of a selected secret is kept, also from unchanged files: a JSON secret is written whole.
+    secrets: loaded.secrets.filter((secret) => secret.files.some((file) => files.has(file))),
+    problems: loaded.problems.filter((problem) => files.has(problem.file)),
+  };
+}

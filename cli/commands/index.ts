@@ -5,8 +5,16 @@
  */
 import type { Command } from '../command.ts';
 import { transformCommand } from './transform.ts';
+import { encryptCommand } from './encrypt.ts';
+import { planCommand } from './plan.ts';
+import { syncCommand } from './sync.ts';
+import { checkCommand } from './check.ts';
 
 /** Every command, in help order. */
 export const COMMANDS: readonly Command[] = [
   transformCommand,
+  encryptCommand,
+  planCommand,
+  syncCommand,
+  checkCommand,
 ];

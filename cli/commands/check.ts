@@ -1,0 +1,144 @@
+/**
+ * `kms-secrets check PATH|TEMPLATE...`: validates secrets files and templates offline (the same grammar, grouping
+ * and transform the real run uses), and with --kms asks KMS whether each ciphertext could be decrypted, using
+ * Decrypt's DryRun: KMS checks permissions and answers DryRunOperationException without decrypting.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { RESOURCE_TYPE } from '../../core/constants.ts';
+import { describeError, errorName } from '../../core/errors.ts';
+import { checkSpec } from '../../core/secrets.ts';
+import type { SecretValueSpec } from '../../core/spec.ts';
+import { isPlainObject } from '../../macro/json.ts';
+import { transformTemplate } from '../../macro/transform.ts';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP, awsPortsFor } from '../aws-options.ts';
+import { UsageError, type CliContext, type Command, type CommandInput } from '../command.ts';
+import { displayPath } from '../git.ts';
+import { errorLine } from '../io.ts';
+import { DEFAULT_CONCURRENCY, runPool } from '../pool.ts';
+import { groupEntries, listSecretsFiles, parseSecretsFile, SecretsPathError } from '../secrets-file.ts';
+import { loadCloudFormationYaml } from '../yaml.ts';
+import { PLACEHOLDER_PROVIDER_ARN } from './transform.ts';
+
+/** A ciphertext to ask KMS about, and where it came from. */
+interface CiphertextRef {
+  readonly where: string;
+  readonly value: SecretValueSpec;
+}
+
+function isTemplate(file: string, document: unknown): boolean {
+  if (extname(file).toLowerCase() === '.json') return true;
+  return isPlainObject(document) && ['Resources', 'AWSTemplateFormatVersion', 'Transform'].some((key) => key in document);
+}
+
+/** Literal ciphertexts of the resources the transform generated (intrinsic ones are only known at deploy time). */
+function templateCiphertexts(file: string, result: Record<string, unknown>): CiphertextRef[] {
+  const refs: CiphertextRef[] = [];
+  for (const [id, resource] of Object.entries(isPlainObject(result.Resources) ? result.Resources : {})) {
+    if (!isPlainObject(resource) || resource.Type !== RESOURCE_TYPE || !isPlainObject(resource.Properties)) continue;
+    const values = Array.isArray(resource.Properties.Values) ? resource.Properties.Values : [];
+    values.forEach((value: unknown, i) => {
+      if (!isPlainObject(value) || typeof value.Ciphertext !== 'string') return;
+      const context = isPlainObject(value.EncryptionContext) ? value.EncryptionContext : {};
+      if (Object.values(context).some((v) => typeof v !== 'string')) return;
+      refs.push({ where: `${file}: Resources.${id}.Properties.Values[${i}]`, value: { ciphertext: value.Ciphertext, encryptionContext: context as Record<string, string> } });
+    });
+  }
+  return refs;
+}
+
+async function run(input: CommandInput, context: CliContext): Promise<number> {
+  if (input.positionals.length === 0) throw new UsageError('check: missing PATH or TEMPLATE');
+  let files: string[];
+  try {
+    files = await listSecretsFiles(input.positionals.map((path) => resolve(context.cwd, path)));
+  } catch (error) {
+    if (error instanceof SecretsPathError) throw new Error(error.message.replace(`${context.cwd}/`, ''));
+    throw error;
+  }
+  const errors: string[] = [];
+  const ciphertexts: CiphertextRef[] = [];
+  const occurrences: ReturnType<typeof parseSecretsFile>['occurrences'] = [];
+  const problems: ReturnType<typeof parseSecretsFile>['problems'] = [];
+  let templates = 0;
+  for (const file of files) {
+    const shown = displayPath(file);
+    const text = await readFile(file, 'utf8');
+    let document: unknown;
+    try {
+      document = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : loadCloudFormationYaml(text, shown);
+    } catch (error) {
+      errors.push(error instanceof SyntaxError ? `${shown}: not valid JSON` : (error as Error).message);
+      continue;
+    }
+    if (!isTemplate(file, document)) {
+      const parsed = parseSecretsFile(file, text);
+      occurrences.push(...parsed.occurrences);
+      problems.push(...parsed.problems);
+      continue;
+    }
+    templates += 1;
+    try {
+      const { Transform: _transform, ...fragment } = document as Record<string, unknown>;
+      ciphertexts.push(...templateCiphertexts(shown, transformTemplate(fragment, { providerArn: PLACEHOLDER_PROVIDER_ARN })));
+    } catch (error) {
+      errors.push(`${shown}: ${(error as Error).message}`);
+    }
+  }
+  const secrets = groupEntries(occurrences, problems);
+  errors.push(...problems.map((p) => p.message));
+  for (const secret of secrets) {
+    try {
+      checkSpec(secret.spec);
+      secret.spec.values.forEach((value) => ciphertexts.push({ where: `${secret.sources[0] ?? secret.spec.name}${value.key ? ` key "${value.key}"` : ''}`, value }));
+    } catch (error) {
+      errors.push(`${secret.sources[0] ?? secret.spec.name}: ${describeError(error)}`);
+    }
+  }
+  if (input.values.kms === true) errors.push(...await dryRunDecrypts(input, ciphertexts));
+  for (const error of errors) context.stderr(errorLine(error, context.color));
+  const kms = input.values.kms === true ? `, ${ciphertexts.length} ciphertext${ciphertexts.length === 1 ? '' : 's'} checked with KMS` : '';
+  context.stdout(`Check: ${files.length - templates} secrets file${files.length - templates === 1 ? '' : 's'} (${secrets.length} secret${secrets.length === 1 ? '' : 's'}), ${templates} template${templates === 1 ? '' : 's'}${kms}: ${errors.length === 0 ? 'ok' : `${errors.length} error${errors.length === 1 ? '' : 's'}`}.\n`);
+  return errors.length === 0 ? 0 : 1;
+}
+
+/** Decrypt with DryRun for each ciphertext; the messages of those KMS would refuse. */
+async function dryRunDecrypts(input: CommandInput, refs: readonly CiphertextRef[]): Promise<string[]> {
+  const { kms } = awsPortsFor(input, 'check');
+  const results = await runPool(refs, DEFAULT_CONCURRENCY, async ({ value }) => {
+    try {
+      const out = await kms.decrypt({ ciphertext: Buffer.from(value.ciphertext, 'base64'), ...(value.encryptionContext ? { encryptionContext: value.encryptionContext } : {}), dryRun: true });
+      // An endpoint that ignores DryRun decrypts for real: the plaintext is dropped unread.
+      out.plaintext.fill(0);
+    } catch (error) {
+      if (errorName(error) !== 'DryRunOperationException') throw error;
+    }
+  });
+  return results.flatMap((result, i) => (result.status === 'fulfilled' ? []
+    : [`${refs[i]?.where}: kms:Decrypt would fail: ${errorName(result.reason) || describeError(result.reason)}`]));
+}
+
+/** The `check` command. */
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'Validate secrets files and templates offline; --kms also asks KMS (DryRun) whether each would decrypt.',
+  usage: 'PATH|TEMPLATE... [--kms]',
+  help: [
+    'Each argument is a secrets file, a template, or a folder (every .yaml/.yml file below it). A file with',
+    'Resources, AWSTemplateFormatVersion or Transform (or any .json file) is a template: it is run through the',
+    'KmsSecrets transform exactly as the deployed macro would. Anything else is a secrets file: every entry is',
+    'checked with the token grammar, entries of one Name are grouped, and bindings are verified. No AWS call.',
+    '',
+    'Options:',
+    '  --kms                also call KMS Decrypt with DryRun for every literal ciphertext: KMS checks the key,',
+    '                       the encryption context and the caller\'s permission without decrypting anything',
+    ...AWS_OPTIONS_HELP,
+    '',
+    'Exit codes: 0 everything valid, 1 at least one error (one line each on stderr), 2 usage error.',
+  ].join('\n'),
+  options: {
+    kms: { type: 'boolean' },
+    ...AWS_OPTIONS,
+  },
+  run,
+};

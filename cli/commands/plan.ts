@@ -1,0 +1,96 @@
+/**
+ * `kms-secrets plan PATH...`: what `sync` would do, found from ListSecrets metadata alone (fingerprint tags and
+ * version stages): no Decrypt, no GetSecretValue. ListSecrets lags by minutes, so each would-be create is checked
+ * with DescribeSecret (strongly consistent), which also spots a same-named secret kms-secrets does not manage.
+ */
+import type { SecretState } from '../../core/aws.ts';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP, awsPortsFor, ownerTagValue } from '../aws-options.ts';
+import type { CliContext, Command, CommandInput } from '../command.ts';
+import { planSecrets, type Plan } from '../plan.ts';
+import { planLine, planSummary } from '../progress.ts';
+import { runPool, DEFAULT_CONCURRENCY } from '../pool.ts';
+import { loadRepository } from '../repository.ts';
+
+async function run(input: CommandInput, context: CliContext): Promise<number> {
+  const owner = ownerTagValue(input, 'plan');
+  const loaded = await loadRepository(input, context, 'plan');
+  const ports = awsPortsFor(input, 'plan');
+  const owned = await ports.secrets.listByOwner(owner);
+  const listed = new Set(owned.map((state) => state.name));
+  const missing = loaded.secrets.filter((secret) => !listed.has(secret.spec.name)).map((secret) => secret.spec.name);
+  const others = new Map<string, SecretState>();
+  const described = await runPool(missing, DEFAULT_CONCURRENCY, (name) => ports.secrets.describe(name));
+  described.forEach((result, i) => {
+    if (result.status === 'rejected') throw result.reason;
+    if (result.value !== undefined) others.set(missing[i] as string, result.value);
+  });
+  const plan = planSecrets(loaded.secrets, owned, { owner, prune: input.values.prune === true, others });
+  if (input.values.json === true) context.stdout(`${JSON.stringify(planJson(plan, owner, loaded.problems.map((p) => p.message), ports.calls), null, 2)}\n`);
+  else {
+    for (const item of plan.items) if (item.action !== 'unchanged' || input.values.verbose === true) context.stdout(`${planLine(item)}\n`);
+    context.stdout(`${planSummary(plan)}\n`);
+  }
+  if (loaded.problems.length > 0 || plan.counts.invalid > 0 || plan.counts['not-managed'] > 0) return 1;
+  const pending = plan.counts.create + plan.counts.update + plan.counts.delete;
+  return input.values['detailed-exitcode'] === true && pending > 0 ? 2 : 0;
+}
+
+function planJson(plan: Plan, owner: string, problems: string[], calls: Record<string, number>) {
+  return {
+    owner,
+    secrets: plan.items.map((item) => ({
+      name: item.name, action: item.action, detail: item.detail, decrypts: item.decrypts,
+      ...(item.desired ? { fingerprint: item.desired.fingerprint, sources: item.desired.sources } : {}),
+      ...(item.live ? { arn: item.live.arn } : {}),
+    })),
+    counts: plan.counts,
+    managed: plan.managed,
+    monthlyUsd: plan.monthlyUsd,
+    monthlyDeltaUsd: plan.monthlyDeltaUsd,
+    problems,
+    calls: { ...calls },
+  };
+}
+
+/** The `plan` command. */
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'Show which secrets sync would create, update, leave or delete, and what they cost (no Decrypt).',
+  usage: 'PATH... [--owner NAME] [--since GIT_REF] [--prune] [--detailed-exitcode] [--json] [--verbose]',
+  help: [
+    'PATH is a secrets file or a folder (every .yaml/.yml file below it). For each secret, compares the',
+    'repository\'s fingerprint (a hash of its ciphertexts) with the version and fingerprint tag of the live secret',
+    'that ListSecrets (100 a page) returns for this owner. Nothing is decrypted and no secret value is read.',
+    '',
+    '  + create       no such secret yet',
+    '  ~ update       the value (new ciphertext), Description, KmsKeyId or tags differ, or it is pending deletion',
+    '  = unchanged    nothing to do (listed only with --verbose)',
+    '  ! not managed  a secret with that name exists but is not managed by this owner: sync will refuse it',
+    '  - delete       with --prune: managed by this owner, gone from the repository',
+    '  x invalid      the repository\'s definition cannot be written as is',
+    '',
+    'Ends with the monthly cost of the secrets this owner manages ($0.40 each).',
+    '',
+    'Options:',
+    '  --owner NAME         owner tag value is cli:NAME (default: cli:default); use one per pipeline',
+    '  --since GIT_REF      only secrets defined in files changed since GIT_REF (git diff --name-only)',
+    '  --prune              also plan deleting this owner\'s secrets that are no longer in the repository',
+    '  --detailed-exitcode  exit 2 when changes are pending, 0 when there is nothing to do',
+    '  --json               print the plan as JSON on stdout',
+    '  --verbose            also list unchanged secrets',
+    ...AWS_OPTIONS_HELP,
+    '',
+    'Exit codes: 0 ok (with --detailed-exitcode: nothing to do), 1 error (a bad entry, a secret not managed by',
+    'this owner, or an AWS failure), 2 usage error or, with --detailed-exitcode, changes pending.',
+  ].join('\n'),
+  options: {
+    owner: { type: 'string' },
+    since: { type: 'string' },
+    prune: { type: 'boolean' },
+    'detailed-exitcode': { type: 'boolean' },
+    json: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+    ...AWS_OPTIONS,
+  },
+  run,
+};

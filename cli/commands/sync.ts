@@ -1,0 +1,97 @@
+/**
+ * `kms-secrets sync PATH...`: creates and updates the repository's secrets in Secrets Manager through the same core
+ * as the provider, decrypting only new or changed ones. One failed secret does not stop the others; the exit code
+ * says whether any failed; a rerun converges (every write is idempotent).
+ */
+import { AWS_OPTIONS, AWS_OPTIONS_HELP, awsPortsFor, ownerTagValue, positiveIntOption } from '../aws-options.ts';
+import { UsageError, type CliContext, type Command, type CommandInput } from '../command.ts';
+import { errorLine } from '../io.ts';
+import { DEFAULT_CONCURRENCY } from '../pool.ts';
+import { progressReporter, resultLine, syncSummary } from '../progress.ts';
+import { loadRepository, namesWithProblems } from '../repository.ts';
+import { syncSecrets, type SyncReport } from '../sync.ts';
+
+const MAX_CONCURRENCY = 50;
+
+async function run(input: CommandInput, context: CliContext): Promise<number> {
+  const prune = input.values.prune === true;
+  // A --since view holds only some of the repository: everything else would look deleted.
+  if (prune && input.values.since !== undefined) throw new UsageError('sync: --prune needs the whole repository; it cannot be combined with --since');
+  const owner = ownerTagValue(input, 'sync');
+  const concurrency = positiveIntOption(input, 'concurrency', 'sync', DEFAULT_CONCURRENCY, MAX_CONCURRENCY);
+  const loaded = await loadRepository(input, context, 'sync');
+  const keep = namesWithProblems(loaded);
+  if (prune && keep === undefined) {
+    context.stderr(errorLine('sync: not pruning: a secrets file could not be read, so it is unknown which secrets it holds', context.color));
+  }
+  const ports = awsPortsFor(input, 'sync');
+  const progress = progressReporter(context);
+  const started = Date.now();
+  const report = await syncSecrets(ports, loaded.secrets, {
+    owner, concurrency, prune: prune && keep !== undefined, ...(keep ? { keep } : {}), onResult: progress.onResult,
+  });
+  progress.end();
+  const json = input.values.json === true;
+  if (json) context.stdout(`${JSON.stringify(syncJson(report, owner, loaded.problems.map((p) => p.message), ports.calls, Date.now() - started), null, 2)}\n`);
+  for (const result of report.results) {
+    if (result.outcome === 'failed') context.stderr(errorLine(resultLine(result), context.color));
+    else if (!json && result.outcome !== 'unchanged') context.stdout(`${resultLine(result)}\n`);
+  }
+  if (!json) context.stdout(`${syncSummary(report.results)}${loaded.problems.length > 0 ? ` ${loaded.problems.length} invalid entr${loaded.problems.length === 1 ? 'y' : 'ies'} skipped.` : ''}\n`);
+  return report.failed > 0 || loaded.problems.length > 0 ? 1 : 0;
+}
+
+function syncJson(report: SyncReport, owner: string, problems: string[], calls: Record<string, number>, elapsedMs: number) {
+  const summary: Record<string, number> = {};
+  for (const result of report.results) summary[result.outcome] = (summary[result.outcome] ?? 0) + 1;
+  return {
+    owner,
+    summary,
+    failed: report.failed,
+    secrets: report.results,
+    problems,
+    managed: report.plan.managed,
+    monthlyUsd: report.plan.monthlyUsd,
+    // AWS API calls by operation (SDK retries not counted): the proof that unchanged secrets cost no Decrypt.
+    calls: { ...calls },
+    elapsedMs,
+  };
+}
+
+/** The `sync` command. */
+export const syncCommand: Command = {
+  name: 'sync',
+  summary: 'Create or update the repository\'s secrets in Secrets Manager, decrypting only new or changed ones.',
+  usage: 'PATH... [--owner NAME] [--concurrency N] [--since GIT_REF] [--prune] [--json]',
+  help: [
+    'PATH is a secrets file or a folder (every .yaml/.yml file below it). Lists this owner\'s secrets (one',
+    'ListSecrets call per 100), then for each new or changed secret decrypts its ciphertext(s) with KMS and writes',
+    'it with a deterministic version ID; unchanged secrets cost no call at all. Every secret it creates is tagged',
+    'kms-secrets:owner = cli:NAME; a secret without that exact tag is never modified or deleted.',
+    '',
+    'A bad entry or a failed secret is reported on stderr and the others still run; the exit code is then 1 and',
+    'a rerun picks up where it failed. Progress is drawn on stderr when it is a terminal; a summary ends stdout.',
+    '',
+    'Options:',
+    '  --owner NAME         owner tag value is cli:NAME (default: cli:default); use one per pipeline',
+    `  --concurrency N      secrets written at once, 1-${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY}); the SDK's adaptive retry`,
+    '                       backs off if Secrets Manager throttles',
+    '  --since GIT_REF      only secrets defined in files changed since GIT_REF (git diff --name-only); a JSON',
+    '                       secret with keys in several files is still written whole',
+    '  --prune              delete (7-day recovery window) this owner\'s secrets no longer in the repository; never',
+    '                       with --since, and skipped when a secrets file cannot be read',
+    '  --json               print a JSON report on stdout (results, problems, AWS calls by operation)',
+    ...AWS_OPTIONS_HELP,
+    '',
+    'Exit codes: 0 all in sync, 1 a secret or entry failed (the rest were still synced), 2 usage error.',
+  ].join('\n'),
+  options: {
+    owner: { type: 'string' },
+    concurrency: { type: 'string' },
+    since: { type: 'string' },
+    prune: { type: 'boolean' },
+    json: { type: 'boolean' },
+    ...AWS_OPTIONS,
+  },
+  run,
+};
