@@ -17,6 +17,8 @@ export interface Emulator {
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 let shared: Promise<Emulator> | undefined;
+/** Test files using the emulator that have not finished yet; the last one stops it so the process can exit. */
+let users = 0;
 
 /** Starts moto once per process (stopped when the process exits). */
 export function sharedEmulator(): Promise<Emulator> {
@@ -32,6 +34,15 @@ export function sharedEmulator(): Promise<Emulator> {
  */
 export function useEmulator(): () => Emulator {
   let current: Emulator | undefined;
+  users += 1;
+  after(async () => {
+    users -= 1;
+    if (users === 0 && shared) {
+      const running = shared;
+      shared = undefined;
+      await (await running).stop();
+    }
+  });
   before(async function () {
     this.timeout(120_000);
     current = await sharedEmulator();
