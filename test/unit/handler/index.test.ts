@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { CREATE_FAILED_MARKER, MAX_RESPONSE_BYTES, NAME_PREFIX_ENV, OWNER_TAG } from '../../../core/constants.ts';
+import { CREATE_FAILED_MARKER, MAX_RESPONSE_BYTES, NAME_PREFIX_ENV, OWNER_TAG, REQUIRE_BINDING_ENV } from '../../../core/constants.ts';
 import { createLogger } from '../../../core/log.ts';
 import { createHandler } from '../../../handler/index.ts';
 import { CANARY_PLAINTEXT, expectNoCanary } from '../../helpers/canary.ts';
@@ -140,5 +140,18 @@ describe('createHandler', () => {
     } finally {
       clock.restore();
     }
+  });
+});
+
+describe('createHandler with REQUIRE_BINDING_ENV', () => {
+  it('refuses a value without a SecretName encryption context when the provider requires binding', async () => {
+    const kms = new FakeKms();
+    const captured = capturingTransport();
+    const handler = createHandler({ ports: () => fakePorts(kms), transport: captured.transport, log: createLogger(() => {}), env: { [REQUIRE_BINDING_ENV]: 'true' } });
+    const ciphertext = await kms.encryptToBase64(CANARY_PLAINTEXT);
+    await handler(createEvent(RESPONSE_URL, 'DbSecret', { Name: 'app/db', Ciphertext: ciphertext }), lambdaContext());
+    expect(captured.responses[0]).to.include({ Status: 'FAILED', PhysicalResourceId: CREATE_FAILED_MARKER });
+    expect(captured.responses[0]?.Reason).to.match(/requires an EncryptionContext "SecretName"/);
+    expect(kms.calls).to.deep.equal([]);
   });
 });
