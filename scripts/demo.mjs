@@ -171,13 +171,13 @@ function consumersOf(fragment, generatedIds) {
 }
 
 /** Reads a Reference (`{{resolve:secretsmanager:...}}`), a ValueFrom or a plain ARN the way its consumer would. */
-async function readAsConsumer(secrets, sdk, text) {
+async function readAsConsumer(secrets, sm, text) {
   const reference = /^\{\{resolve:secretsmanager:(arn:[^:]+:secretsmanager:[^:]+:\d+:secret:[^:]+):SecretString:([^:]*):([^:]*):([^:}]*)\}\}$/.exec(text);
   const valueFrom = /^(arn:[^:]+:secretsmanager:[^:]+:\d+:secret:[^:]+):([^:]*):([^:]*):([^:]*)$/.exec(text);
   const match = reference ?? valueFrom;
   if (!match) return { kind: 'Arn', arn: text };
   const [, arn, key, stage, versionId] = match;
-  const out = await secrets.send(new sdk.GetSecretValueCommand({ SecretId: arn, ...(versionId ? { VersionId: versionId } : stage ? { VersionStage: stage } : {}) }));
+  const out = await secrets.send(new sm.GetSecretValueCommand({ SecretId: arn, ...(versionId ? { VersionId: versionId } : stage ? { VersionStage: stage } : {}) }));
   const value = key ? JSON.parse(out.SecretString)[key] : out.SecretString;
   return { kind: reference ? 'Reference' : 'ValueFrom', arn, key, versionId, value };
 }
@@ -223,208 +223,227 @@ function tokensIn(node, found = []) {
   return found;
 }
 
+/** Step 1-2: the emulator behind the counting proxy, SDK clients for the demo's own look-ups, and the KMS key. */
+async function setUp(cleanup) {
+  step('Start the local AWS emulator (moto) behind a request counter');
+  say(`   bundles dist/macro.mjs, dist/handler.mjs, dist/cli.mjs: ${ensureBundles()}`);
+  const emulator = await startEmulator();
+  cleanup.push(() => emulator.stop());
+  const proxy = await startCountingProxy(emulator.endpoint);
+  cleanup.push(() => proxy.close());
+  Object.assign(process.env, emulatorEnv(proxy.endpoint), {
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    KMS_SECRETS_PROVIDER_ARN: PROVIDER_ARN, KMS_SECRETS_NAME_PREFIX: '', KMS_SECRETS_REQUIRE_BINDING: 'true',
+  });
+  say(`   emulator ${emulator.endpoint}, counted through ${proxy.endpoint}`);
+  const kmsSdk = await import('@aws-sdk/client-kms');
+  const sm = await import('@aws-sdk/client-secrets-manager');
+  const kms = new kmsSdk.KMSClient({ region: REGION });
+  const secrets = new sm.SecretsManagerClient({ region: REGION });
+  cleanup.push(async () => { kms.destroy(); secrets.destroy(); });
+
+  step('Create the KMS key (in an account, the kms-secrets stack creates it: template.yaml, Key)');
+  await counted(proxy, 'create key', async () => {
+    const key = await kms.send(new kmsSdk.CreateKeyCommand({ Description: 'kms-secrets demo' }));
+    await kms.send(new kmsSdk.CreateAliasCommand({ AliasName: 'alias/kms-secrets', TargetKeyId: key.KeyMetadata.KeyId }));
+    say(`   key ${key.KeyMetadata.Arn}, alias/kms-secrets`);
+  });
+  return { proxy, secrets, sm, cliEnv: { ...process.env, NO_COLOR: '1' }, providerLogs: [], live: new Map() };
+}
+
+/** Encrypts `value` for the example's secret with the CLI, as a developer would; returns the printed entry. */
+async function encryptForExample(ctx, label, value) {
+  say(`   $ printf '%s' "$${label === 'encrypt' ? 'PASSWORD' : 'NEW_PASSWORD'}" | kms-secrets encrypt --key alias/kms-secrets --name ${ctx.secretName}`);
+  const out = await counted(ctx.proxy, label, () => runCli(['encrypt', '--key', 'alias/kms-secrets', '--name', ctx.secretName], ctx.cliEnv, { stdin: value }));
+  return load(out.stdout)[0];
+}
+
+/** The example with `ciphertext` in every token, through dist/macro.mjs with an event shaped like CloudFormation's. */
+async function transformExample(ctx, ciphertext) {
+  const { Transform, ...fragment } = structuredClone(ctx.original);
+  for (const token of tokensIn(fragment)) token.Ciphertext = ciphertext;
+  const out = await ctx.macro.handler({ region: REGION, accountId: ACCOUNT, fragment, transformId: `${ACCOUNT}::KmsSecrets`, params: {}, requestId: randomUUID(), templateParameterValues: {} });
+  if (out.status !== 'success') throw new Error(`the macro refused the template: ${out.errorMessage}`);
+  const generated = Object.keys(out.fragment.Resources).filter((id) => out.fragment.Resources[id].Type === 'Custom::KmsSecret');
+  return { fragment: out.fragment, generated };
+}
+
+/** Resolves and reads every consumer of the generated secrets; each must get `expected` (`what` names it). */
+async function showConsumers(ctx, fragment, expected, what) {
+  const reads = [];
+  for (const { path, node } of consumersOf(fragment, ctx.generated)) {
+    const text = resolveIntrinsics(node, ctx.live);
+    const read = await readAsConsumer(ctx.secrets, ctx.sm, text);
+    reads.push(read);
+    say(`   ${path} = ${text}`);
+    if (read.kind === 'Arn') {
+      check([...ctx.live.values()].some((secret) => secret.arn === text), 'the Arn return is exactly the generated secret (the IAM grant covers it alone)');
+    } else {
+      say(`     GetSecretValue(${read.kind}: version ${read.versionId}${read.key ? `, key ${read.key}` : ''}) → ${masked(read.value)}`);
+      check(read.value === expected, `what the consumer receives equals the ${what} password`);
+    }
+  }
+  return reads;
+}
+
+/** Steps 3-6: encrypt, transform, Create, and what the consumers receive. */
+async function deployExample(ctx, provider, responses) {
+  step('Encrypt a generated MySQL password with `kms-secrets encrypt` (the value goes in on stdin)');
+  const password = process.env.KMS_SECRETS_DEMO_PASSWORD || generatedValue();
+  forbidden.push(password);
+  const entry = await encryptForExample(ctx, 'encrypt', password);
+  say(`   password   ${masked(password)}`);
+  say(`   ciphertext ${short(entry.Ciphertext)} (${Buffer.from(entry.Ciphertext, 'base64').length} bytes; ciphertext is public, safe to commit)`);
+  say(`   bound to   EncryptionContext ${JSON.stringify(entry.EncryptionContext)}`);
+
+  step(`Transform ${EXAMPLE} with the macro bundle (dist/macro.mjs), as CloudFormation would`);
+  say('   the template holds the ciphertext in its two tokens (pasted in by the demo, as a developer would)');
+  const { fragment, generated } = await counted(ctx.proxy, 'transform', async () => {
+    const result = await transformExample(ctx, entry.Ciphertext);
+    say(`   ${tokensIn(ctx.original).length} Fn::KmsSecret tokens → ${result.generated.length} Custom::KmsSecret resource: ${result.generated.join(', ')}`);
+    for (const { path, node } of consumersOf(result.fragment, result.generated)) say(`   ${path}\n     → ${JSON.stringify(node)}`);
+    return result;
+  });
+  check(tokensIn(fragment).length === 0, 'no token left; the processed template holds ciphertext only, never a value');
+  ctx.generated = generated;
+
+  step('Play CloudFormation: Create each generated resource with the provider bundle (dist/handler.mjs)');
+  for (const id of generated) {
+    await counted(ctx.proxy, 'create', async () => {
+      const properties = fragment.Resources[id].Properties;
+      const { response, logLines } = await sendToProvider(provider, responses, ctx.providerLogs, { type: 'Create', logicalId: id, properties });
+      ctx.live.set(id, { arn: response.PhysicalResourceId, data: response.Data, properties });
+      say(`   ${id}: ${response.Status}, PhysicalResourceId ${response.PhysicalResourceId}`);
+      say(`   Data ${JSON.stringify(response.Data)} (NoEcho ${response.NoEcho}); ${logLines} provider log lines kept for the leak check`);
+    });
+  }
+
+  step('Resolve what the consumers receive (ECS reads ValueFrom when a task starts)');
+  return counted(ctx.proxy, 'consumers read', () => showConsumers(ctx, fragment, password, 'generated'));
+}
+
+/** Step 7: a rotated ciphertext; CloudFormation's Update, replayed once as its retries would. */
+async function rotateExample(ctx, provider, responses, firstReads) {
+  step('Rotate: a new ciphertext in the template, CloudFormation sends Update');
+  const rotated = generatedValue();
+  forbidden.push(rotated);
+  const entry = await encryptForExample(ctx, 'encrypt rotated', rotated);
+  say(`   new ciphertext ${short(entry.Ciphertext)} in both tokens; the rest of the template is unchanged`);
+  const { fragment, generated } = await transformExample(ctx, entry.Ciphertext);
+  check(JSON.stringify(generated) === JSON.stringify(ctx.generated), `same logical ID ${generated.join(', ')}: the secret is updated in place, never replaced`);
+  for (const id of generated) {
+    const before = ctx.live.get(id);
+    const update = { type: 'Update', logicalId: id, physicalId: before.arn, properties: fragment.Resources[id].Properties, oldProperties: before.properties };
+    const { response } = await counted(ctx.proxy, 'update', () => sendToProvider(provider, responses, ctx.providerLogs, update));
+    check(response.PhysicalResourceId === before.arn, 'same PhysicalResourceId (the secret ARN): no replacement, no delete of the old one');
+    say(`   VersionId ${before.data.VersionId} → ${response.Data.VersionId}`);
+    ctx.live.set(id, { arn: response.PhysicalResourceId, data: response.Data, properties: update.properties });
+    const replay = await counted(ctx.proxy, 'update replayed', () => sendToProvider(provider, responses, ctx.providerLogs, update));
+    check(replay.response.Data.VersionId === response.Data.VersionId, 'a replayed Update (CloudFormation retries) gives the same VersionId and writes nothing');
+    const { VersionIdsToStages: stages } = await ctx.secrets.send(new ctx.sm.DescribeSecretCommand({ SecretId: before.arn }));
+    say(`   versions: ${Object.entries(stages).map(([version, labels]) => `${version}=${labels.join('+')}`).join(', ')}`);
+    check(stages[response.Data.VersionId]?.includes('AWSCURRENT') && stages[before.data.VersionId]?.includes('AWSPREVIOUS'), 'new version is AWSCURRENT, the previous one AWSPREVIOUS (rollback can still read it)');
+  }
+  const reads = await counted(ctx.proxy, 'consumers read', () => showConsumers(ctx, fragment, rotated, 'rotated'));
+  const changed = reads.filter((read, i) => read.kind !== 'Arn' && read.versionId !== firstReads[i]?.versionId);
+  check(changed.length > 0, 'the consumer\'s ValueFrom text changed, so CloudFormation registers a new task definition and ECS rolls the service');
+}
+
+/** Step 8: the stack is deleted; the secret goes into its recovery window. */
+async function deleteExample(ctx, provider, responses) {
+  step('Delete the stack: CloudFormation sends Delete');
+  for (const [id, current] of ctx.live) {
+    const request = { type: 'Delete', logicalId: id, physicalId: current.arn, properties: current.properties };
+    const { response } = await counted(ctx.proxy, 'delete', () => sendToProvider(provider, responses, ctx.providerLogs, request));
+    const described = await ctx.secrets.send(new ctx.sm.DescribeSecretCommand({ SecretId: current.arn }));
+    say(`   ${id}: ${response.Status}; DeletedDate ${described.DeletedDate?.toISOString()}`);
+    check(described.DeletedDate instanceof Date, 'the secret is scheduled for deletion (7-day recovery window by default), not destroyed');
+  }
+}
+
+/** Step 9: a copy of examples/pipeline/secrets, re-encrypted with the demo key, through plan, sync, plan, sync. */
+async function runPipeline(ctx, cleanup) {
+  step('The pipeline: examples/pipeline/secrets through `kms-secrets plan` and `sync`');
+  const work = mkdtempSync(join(tmpdir(), 'kms-secrets-demo-'));
+  cleanup.push(async () => rmSync(work, { recursive: true, force: true }));
+  cpSync(join(projectRoot, 'examples/pipeline/secrets'), join(work, 'secrets'), { recursive: true });
+  const values = new Map();
+  say('   the example\'s ciphertexts are illustrative: re-encrypt each entry with the demo key and fresh values');
+  say(`   $ printf '%s' "$VALUE" | kms-secrets encrypt --key alias/kms-secrets --name NAME [--json-key KEY] --to secrets/FILE`);
+  await counted(ctx.proxy, 'encrypt pipeline', async () => {
+    for (const file of readdirSync(join(work, 'secrets')).filter((f) => /\.ya?ml$/.test(f))) {
+      for (const entry of load(readFileSync(join(work, 'secrets', file), 'utf8')).Secrets) {
+        const value = generatedValue();
+        forbidden.push(value);
+        values.set(`${entry.Name}\0${entry.Key ?? ''}`, value);
+        const args = ['encrypt', '--key', 'alias/kms-secrets', '--name', entry.Name, ...(entry.Key ? ['--json-key', entry.Key] : []), '--to', join('secrets', file)];
+        await runCli(args, ctx.cliEnv, { stdin: value, cwd: work });
+      }
+    }
+  });
+  for (const args of [['plan', 'secrets/'], ['sync', 'secrets/'], ['plan', 'secrets/'], ['sync', 'secrets/']]) {
+    say(`   $ kms-secrets ${args.join(' ')}`);
+    await counted(ctx.proxy, args[0], async () => {
+      const out = await runCli(args, ctx.cliEnv, { cwd: work });
+      for (const line of out.stdout.trimEnd().split('\n')) say(`     ${line}`);
+    });
+  }
+  const stored = new Map();
+  let matching = 0;
+  for (const [id, value] of values) {
+    const [name, key] = id.split('\0');
+    if (!stored.has(name)) stored.set(name, (await ctx.secrets.send(new ctx.sm.GetSecretValueCommand({ SecretId: name }))).SecretString);
+    if ((key ? JSON.parse(stored.get(name))[key] : stored.get(name)) === value) matching += 1;
+  }
+  check(matching === values.size, `all ${values.size} values read back from Secrets Manager match what was encrypted (${stored.size} secrets)`);
+  return work;
+}
+
+/** The calls of every step, their cost in an account, and the final leak check over everything captured. */
+function summarize(providerLogs) {
+  say();
+  say('What it cost, in AWS API requests (counted at the emulator\'s door):');
+  const totals = new Map();
+  for (const { label, diff } of callLog) {
+    if (diff.length === 0) continue;
+    say(`   ${label.padEnd(18)} ${diff.map(([name, n]) => `${name} ${n}`).join(', ')}`);
+    for (const [name, n] of diff) totals.set(name.split('.')[0], (totals.get(name.split('.')[0]) ?? 0) + n);
+  }
+  const kmsCalls = totals.get('KMS') ?? 0;
+  const smCalls = totals.get('SecretsManager') ?? 0;
+  say(`   total: ${kmsCalls} KMS requests ($0.03 per 10,000) and ${smCalls} Secrets Manager requests ($0.05 per 10,000): $${((kmsCalls * 0.03 + smCalls * 0.05) / 10_000).toFixed(6)} in an account`);
+  say('   recurring: $0.40 a month per secret, $1 a month for the key; the macro makes no AWS call at all.');
+  const everything = [...printed, ...providerLogs, ...cliOutputs];
+  const leaks = forbidden.filter((needle) => everything.some((text) => text.includes(needle)));
+  if (leaks.length > 0) throw new Error(`${leaks.length} secret value(s) appeared in captured output`);
+  say(`   ✓ no secret value and no ResponseURL credential in ${printed.length} printed lines, ${providerLogs.length} provider log lines or ${cliOutputs.length / 2} CLI runs`);
+}
+
 async function main() {
   const cleanup = [];
-  const providerLogs = [];
   try {
     say('kms-secrets demo: examples/ecs-mysql end to end, then the pipeline example, on a local AWS emulator.');
     say('No AWS account is used and nothing leaves this machine. Secret values are generated and never printed.');
-
-    step('Start the local AWS emulator (moto) behind a request counter');
-    say(`   bundles dist/macro.mjs, dist/handler.mjs, dist/cli.mjs: ${ensureBundles()}`);
-    const emulator = await startEmulator();
-    cleanup.push(() => emulator.stop());
-    const proxy = await startCountingProxy(emulator.endpoint);
-    cleanup.push(() => proxy.close());
-    const awsEnv = { ...emulatorEnv(proxy.endpoint), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-    Object.assign(process.env, awsEnv, { KMS_SECRETS_PROVIDER_ARN: PROVIDER_ARN, KMS_SECRETS_NAME_PREFIX: '', KMS_SECRETS_REQUIRE_BINDING: 'true' });
-    const cliEnv = { ...process.env, NO_COLOR: '1' };
-    say(`   emulator ${emulator.endpoint}, counted through ${proxy.endpoint}`);
-
-    const kmsSdk = await import('@aws-sdk/client-kms');
-    const smSdk = await import('@aws-sdk/client-secrets-manager');
-    const kms = new kmsSdk.KMSClient({ region: REGION });
-    const secrets = new smSdk.SecretsManagerClient({ region: REGION });
-
-    step('Create the KMS key (in an account, the kms-secrets stack creates it: template.yaml, Key)');
-    const keyArn = await counted(proxy, 'create key', async () => {
-      const key = await kms.send(new kmsSdk.CreateKeyCommand({ Description: 'kms-secrets demo' }));
-      await kms.send(new kmsSdk.CreateAliasCommand({ AliasName: 'alias/kms-secrets', TargetKeyId: key.KeyMetadata.KeyId }));
-      say(`   key ${key.KeyMetadata.Arn}, alias/kms-secrets`);
-      return key.KeyMetadata.Arn;
-    });
-
+    const ctx = await setUp(cleanup);
     const { loadCloudFormationYaml } = await tsImport('../cli/yaml.ts', import.meta.url);
-    const original = loadCloudFormationYaml(readFileSync(join(projectRoot, EXAMPLE), 'utf8'), EXAMPLE);
-    const names = [...new Set(tokensIn(original).map((token) => token.Name))];
-    if (names.length !== 1 || typeof names[0] !== 'string') throw new Error(`${EXAMPLE}: expected tokens for one named secret`);
-    const secretName = names[0];
-
-    const encrypt = async (label, value, extra = [], cwd = projectRoot) => counted(proxy, label, async () => {
-      return runCli(['encrypt', '--key', 'alias/kms-secrets', '--name', secretName, ...extra], cliEnv, { stdin: value, cwd });
-    });
-
-    step(`Encrypt a generated MySQL password with \`kms-secrets encrypt\` (the value goes in on stdin)`);
-    const password = process.env.KMS_SECRETS_DEMO_PASSWORD || generatedValue();
-    forbidden.push(password);
-    say(`   $ printf '%s' "$PASSWORD" | kms-secrets encrypt --key alias/kms-secrets --name ${secretName}`);
-    const firstOut = await encrypt('encrypt', password);
-    const [firstEntry] = load(firstOut.stdout);
-    say(`   password   ${masked(password)}`);
-    say(`   ciphertext ${short(firstEntry.Ciphertext)} (${Buffer.from(firstEntry.Ciphertext, 'base64').length} bytes; ciphertext is public, safe to commit)`);
-    say(`   bound to   EncryptionContext ${JSON.stringify(firstEntry.EncryptionContext)}`);
-
-    const macro = await import(pathToFileURL(join(projectRoot, 'dist/macro.mjs')).href);
-    const transform = async (ciphertext) => {
-      const { Transform, ...fragment } = JSON.parse(JSON.stringify(original));
-      for (const token of tokensIn(fragment)) token.Ciphertext = ciphertext;
-      const out = await macro.handler({ region: REGION, accountId: ACCOUNT, fragment, transformId: `${ACCOUNT}::KmsSecrets`, params: {}, requestId: randomUUID(), templateParameterValues: {} });
-      if (out.status !== 'success') throw new Error(`the macro refused the template: ${out.errorMessage}`);
-      return out.fragment;
-    };
-
-    step(`Transform ${EXAMPLE} with the macro bundle (dist/macro.mjs), as CloudFormation would`);
-    say('   the template holds the ciphertext in its two tokens (pasted in by the demo, as a developer would)');
-    let generated = [];
-    const fragment = await counted(proxy, 'transform', async () => {
-      const result = await transform(firstEntry.Ciphertext);
-      generated = Object.keys(result.Resources).filter((id) => result.Resources[id].Type === 'Custom::KmsSecret');
-      say(`   ${tokensIn(original).length} Fn::KmsSecret tokens → ${generated.length} Custom::KmsSecret resource: ${generated.join(', ')}`);
-      for (const { path, node } of consumersOf(result, generated)) say(`   ${path}\n     → ${JSON.stringify(node)}`);
-      return result;
-    });
-    check(tokensIn(fragment).length === 0, 'no token left; the processed template holds ciphertext only, never a value');
-
+    ctx.original = loadCloudFormationYaml(readFileSync(join(projectRoot, EXAMPLE), 'utf8'), EXAMPLE);
+    const names = [...new Set(tokensIn(ctx.original).map((token) => token.Name))];
+    if (names.length !== 1 || typeof names[0] !== 'string') throw new Error(`${EXAMPLE}: expected the tokens of one named secret`);
+    ctx.secretName = names[0];
+    ctx.macro = await import(pathToFileURL(join(projectRoot, 'dist/macro.mjs')).href);
     const provider = await import(pathToFileURL(join(projectRoot, 'dist/handler.mjs')).href);
     const responses = await startResponseServer();
     cleanup.push(() => responses.close());
-    const live = new Map();
 
-    const showConsumers = async (currentFragment, expected) => {
-      const reads = [];
-      for (const { path, node } of consumersOf(currentFragment, generated)) {
-        const text = resolveIntrinsics(node, live);
-        const read = await readAsConsumer(secrets, smSdk, text);
-        reads.push(read);
-        if (read.kind === 'Arn') {
-          say(`   ${path} = ${text}`);
-          check([...live.values()].some((secret) => secret.arn === text), 'the Arn return is exactly the generated secret (the IAM grant covers it alone)');
-        } else {
-          say(`   ${path} = ${text}`);
-          say(`     GetSecretValue(${read.kind === 'Reference' ? 'reference' : 'ValueFrom'}: version ${read.versionId}${read.key ? `, key ${read.key}` : ''}) → ${masked(read.value)}`);
-          check(read.value === expected, `what the consumer receives equals the ${expected === password ? 'generated' : 'rotated'} password`);
-        }
-      }
-      return reads;
-    };
-
-    step('Play CloudFormation: Create each generated resource with the provider bundle (dist/handler.mjs)');
-    for (const id of generated) {
-      await counted(proxy, 'create', async () => {
-        const { response, logLines } = await sendToProvider(provider, responses, providerLogs, { type: 'Create', logicalId: id, properties: fragment.Resources[id].Properties });
-        live.set(id, { arn: response.PhysicalResourceId, data: response.Data, properties: fragment.Resources[id].Properties });
-        say(`   ${id}: ${response.Status}, PhysicalResourceId ${response.PhysicalResourceId}`);
-        say(`   Data ${JSON.stringify(response.Data)} (NoEcho ${response.NoEcho}); ${logLines} provider log lines kept for the leak check`);
-      });
-    }
-
-    step('Resolve what the consumers receive (ECS reads ValueFrom when a task starts)');
-    const firstReads = await counted(proxy, 'consumers read', () => showConsumers(fragment, password));
-
-    step('Rotate: a new ciphertext in the template, CloudFormation sends Update');
-    const rotated = generatedValue();
-    forbidden.push(rotated);
-    say(`   $ printf '%s' "$NEW_PASSWORD" | kms-secrets encrypt --key alias/kms-secrets --name ${secretName}`);
-    const rotatedEntry = load((await encrypt('encrypt rotated', rotated)).stdout)[0];
-    say(`   new ciphertext ${short(rotatedEntry.Ciphertext)} in both tokens; the rest of the template is unchanged`);
-    const rotatedFragment = await transform(rotatedEntry.Ciphertext);
-    const rotatedIds = Object.keys(rotatedFragment.Resources).filter((id) => rotatedFragment.Resources[id].Type === 'Custom::KmsSecret');
-    check(JSON.stringify(rotatedIds) === JSON.stringify(generated), `same logical ID ${generated.join(', ')}: the secret is updated in place, never replaced`);
-    for (const id of generated) {
-      const before = live.get(id);
-      const update = { type: 'Update', logicalId: id, physicalId: before.arn, properties: rotatedFragment.Resources[id].Properties, oldProperties: before.properties };
-      const { response } = await counted(proxy, 'update', () => sendToProvider(provider, responses, providerLogs, update));
-      check(response.PhysicalResourceId === before.arn, 'same PhysicalResourceId (the secret ARN): no replacement, no delete of the old one');
-      say(`   VersionId ${before.data.VersionId} → ${response.Data.VersionId}`);
-      live.set(id, { arn: response.PhysicalResourceId, data: response.Data, properties: update.properties });
-      const replay = await counted(proxy, 'update replayed', () => sendToProvider(provider, responses, providerLogs, update));
-      check(replay.response.Data.VersionId === response.Data.VersionId, 'a replayed Update (CloudFormation retries) gives the same VersionId and writes nothing');
-      const described = await secrets.send(new smSdk.DescribeSecretCommand({ SecretId: before.arn }));
-      const stages = Object.entries(described.VersionIdsToStages).map(([v, s]) => `${v}=${s.join('+')}`);
-      say(`   versions: ${stages.join(', ')}`);
-      check(described.VersionIdsToStages[response.Data.VersionId]?.includes('AWSCURRENT') && described.VersionIdsToStages[before.data.VersionId]?.includes('AWSPREVIOUS'), 'new version is AWSCURRENT, the previous one AWSPREVIOUS (rollback can still read it)');
-    }
-    const rotatedReads = await counted(proxy, 'consumers read', () => showConsumers(rotatedFragment, rotated));
-    const changedValueFrom = rotatedReads.filter((read, i) => read.kind !== 'Arn' && read.versionId !== firstReads[i]?.versionId);
-    check(changedValueFrom.length > 0, 'the consumer\'s ValueFrom text changed, so CloudFormation registers a new task definition and ECS rolls the service');
-
-    step('Delete the stack: CloudFormation sends Delete');
-    for (const id of generated) {
-      const current = live.get(id);
-      const { response } = await counted(proxy, 'delete', () => sendToProvider(provider, responses, providerLogs, { type: 'Delete', logicalId: id, physicalId: current.arn, properties: current.properties }));
-      const described = await secrets.send(new smSdk.DescribeSecretCommand({ SecretId: current.arn }));
-      say(`   ${id}: ${response.Status}; DeletedDate ${described.DeletedDate?.toISOString()}`);
-      check(described.DeletedDate instanceof Date, 'the secret is scheduled for deletion (7-day recovery window by default), not destroyed');
-    }
-
-    step('The pipeline: examples/pipeline/secrets through `kms-secrets plan` and `sync`');
-    const work = mkdtempSync(join(tmpdir(), 'kms-secrets-demo-'));
-    cleanup.push(() => rmSync(work, { recursive: true, force: true }));
-    cpSync(join(projectRoot, 'examples/pipeline/secrets'), join(work, 'secrets'), { recursive: true });
-    const files = readdirSync(join(work, 'secrets')).filter((f) => /\.ya?ml$/.test(f));
-    const pipelineValues = new Map();
-    say('   the example\'s ciphertexts are illustrative: re-encrypt each entry with the demo key and fresh values');
-    say(`   $ printf '%s' "$VALUE" | kms-secrets encrypt --key alias/kms-secrets --name NAME [--json-key KEY] --to secrets/FILE`);
-    await counted(proxy, 'encrypt pipeline', async () => {
-      for (const file of files) {
-        for (const entry of load(readFileSync(join(work, 'secrets', file), 'utf8')).Secrets) {
-          const value = generatedValue();
-          forbidden.push(value);
-          pipelineValues.set(`${entry.Name}\0${entry.Key ?? ''}`, value);
-          const args = ['encrypt', '--key', 'alias/kms-secrets', '--name', entry.Name, ...(entry.Key ? ['--json-key', entry.Key] : []), '--to', join('secrets', file)];
-          await runCli(args, cliEnv, { stdin: value, cwd: work });
-        }
-      }
-    });
-    for (const args of [['plan', 'secrets/'], ['sync', 'secrets/'], ['plan', 'secrets/'], ['sync', 'secrets/']]) {
-      say(`   $ kms-secrets ${args.join(' ')}`);
-      await counted(proxy, args[0], async () => {
-        const out = await runCli(args, cliEnv, { cwd: work });
-        for (const line of out.stdout.trimEnd().split('\n')) say(`     ${line}`);
-      });
-    }
-    const byName = new Map();
-    for (const [id, value] of pipelineValues) {
-      const [name, key] = id.split('\0');
-      const out = byName.get(name) ?? (await secrets.send(new smSdk.GetSecretValueCommand({ SecretId: name }))).SecretString;
-      byName.set(name, out);
-      if ((key ? JSON.parse(out)[key] : out) !== value) throw new Error(`${name}${key ? ` key ${key}` : ''} does not hold the value that was encrypted`);
-    }
-    check(true, `all ${pipelineValues.size} values read back from Secrets Manager match what was encrypted (${byName.size} secrets)`);
+    const firstReads = await deployExample(ctx, provider, responses);
+    await rotateExample(ctx, provider, responses, firstReads);
+    await deleteExample(ctx, provider, responses);
+    const work = await runPipeline(ctx, cleanup);
 
     step('Stop the emulator');
-    kms.destroy();
-    secrets.destroy();
     await runCleanup(cleanup);
     say(`   emulator stopped; the work copy ${relative(tmpdir(), work)} removed`);
-
-    say();
-    say('What it cost, in AWS API requests (counted at the emulator\'s door):');
-    const totals = new Map();
-    for (const { label, diff } of callLog) {
-      if (diff.length === 0) continue;
-      say(`   ${label.padEnd(18)} ${diff.map(([name, n]) => `${name} ${n}`).join(', ')}`);
-      for (const [name, n] of diff) totals.set(name.split('.')[0], (totals.get(name.split('.')[0]) ?? 0) + n);
-    }
-    const kmsCalls = totals.get('KMS') ?? 0;
-    const smCalls = totals.get('SecretsManager') ?? 0;
-    say(`   total: ${kmsCalls} KMS requests ($0.03 per 10,000) and ${smCalls} Secrets Manager requests ($0.05 per 10,000): $${((kmsCalls * 0.03 + smCalls * 0.05) / 10_000).toFixed(6)} in an account`);
-    say('   recurring: $0.40 a month per secret, $1 a month for the key; the macro makes no AWS call at all.');
-
-    const everything = [...printed, ...providerLogs, ...cliOutputs];
-    const leaks = forbidden.filter((needle) => everything.some((text) => text.includes(needle)));
-    if (leaks.length > 0) throw new Error(`${leaks.length} secret value(s) appeared in captured output`);
-    say(`   ✓ no secret value and no ResponseURL credential in ${printed.length} printed lines, ${providerLogs.length} provider log lines or ${cliOutputs.length / 2} CLI runs`);
+    summarize(ctx.providerLogs);
     say();
     say('demo passed');
   } finally {
