@@ -199,6 +199,15 @@ describe('samconfig.toml', () => {
     expect(ecs).to.match(/capabilities = "CAPABILITY_IAM CAPABILITY_AUTO_EXPAND"/);
     expect(existsSync(join(projectRoot, 'examples/ecs-mysql/template.yaml'))).to.equal(true);
   });
+
+  it('overrides only parameters the deployed templates declare', () => {
+    const overrides = (name: string) => [...(/parameter_overrides = "([^"]*)"/.exec(section(name))?.[1] ?? '').matchAll(/(\w+)=/g)].map((m) => m[1]);
+    const declared = (file: string) => Object.keys(readTemplate(file).Parameters as Json);
+    expect(overrides('default.deploy.parameters')).to.have.length.greaterThan(0);
+    expect(declared('template.yaml')).to.include.members(overrides('default.deploy.parameters'));
+    expect(overrides('ecs-example.deploy.parameters')).to.have.length.greaterThan(0);
+    expect(declared('examples/ecs-mysql/template.yaml')).to.include.members(overrides('ecs-example.deploy.parameters'));
+  });
 });
 
 describe('examples transformed by dist/macro.mjs', () => {
