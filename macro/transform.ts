@@ -69,7 +69,8 @@ export function transformTemplate(fragment: unknown, options: TransformOptions):
     const where = pathText();
     if (Object.keys(node).length !== 1) throw new TransformError(where, `${TOKEN_NAME} must be the only key of its object`);
     if (consumer === undefined) {
-      const place = path[0] !== 'Resources' ? `the ${String(path[0])} section` : `resource attribute "${String(path[2])}"`;
+      const place = path[0] !== 'Resources' ? `the ${String(path[0])} section`
+        : typeof path[2] === 'string' ? `resource attribute "${path[2]}"` : 'a resource outside its Properties';
       throw new TransformError(where, `${TOKEN_NAME} is not allowed in ${place}; tokens belong in resource Properties`);
     }
     path.push(TOKEN_NAME);
@@ -156,7 +157,9 @@ export function transformTemplate(fragment: unknown, options: TransformOptions):
       const resource = all[id];
       let result: unknown = resource;
       if (!isPlainObject(resource)) result = visitOutside(resource);
-      else {
+      else if (Object.hasOwn(resource, TOKEN_NAME)) {
+        throw new TransformError(pathText(), `${TOKEN_NAME} is not allowed in place of a resource; tokens belong in resource Properties`);
+      } else {
         let resourceCopy: JsonObject | undefined;
         for (const attribute of Object.keys(resource)) {
           path.push(attribute);
