@@ -68,6 +68,9 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   });
 
   const encryptionContext = input.values['no-bind'] === true ? undefined : { [SECRET_NAME_CONTEXT_KEY]: name };
+  const shape = { name, ...(jsonKey !== undefined ? { key: jsonKey } : {}), ...(encryptionContext ? { encryptionContext } : {}) };
+  // Dry-run the file edit with a placeholder ciphertext: a file that cannot take the entry costs no KMS call.
+  if (target !== undefined && before !== undefined) editFile(before, { ...shape, ciphertext: 'AAAA' }, to ?? target, target);
   const { raw, source } = await readPlaintext(input, context);
   let ciphertext: string;
   try {
@@ -78,7 +81,7 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   } finally {
     raw.fill(0);
   }
-  const entry: EncryptedEntry = { name, ciphertext, ...(jsonKey !== undefined ? { key: jsonKey } : {}), ...(encryptionContext ? { encryptionContext } : {}) };
+  const entry: EncryptedEntry = { ...shape, ciphertext };
   if (target === undefined || before === undefined) {
     context.stdout(renderEntry(entry, 2));
     return 0;

@@ -1,0 +1,49 @@
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkCommand } from '../../../cli/commands/check.ts';
+import type { CliContext } from '../../../cli/command.ts';
+import { runCli } from '../../../cli/run.ts';
+
+const CT = Buffer.from('a-ciphertext-blob').toString('base64');
+
+async function check(files: Record<string, string>, args: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'ks-check-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const out: string[] = [];
+  const err: string[] = [];
+  const context: CliContext = { stdout: (t) => { out.push(t); }, stderr: (t) => { err.push(t); }, env: {}, cwd: dir, color: false, debug: false, readStdin: async () => '' };
+  const code = await runCli(['check', ...args], context, [checkCommand], '0.0.0');
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+const TEMPLATE = `Transform: KmsSecrets\nResources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUserPassword: !KmsSecret {Ciphertext: ${CT}, Name: app/db}\n`;
+
+describe('checkCommand', () => {
+  it('validates a folder of secrets files and templates offline', async () => {
+    const r = await check({ 'secrets/a.yaml': `Secrets:\n  - {Name: app/x, Ciphertext: ${CT}}\n`, 'template.yaml': TEMPLATE }, ['secrets', 'template.yaml']);
+    expect([r.code, r.out, r.err]).to.deep.equal([0, 'Check: 1 secrets file (1 secret), 1 template: ok.\n', '']);
+  });
+
+  it('reports every error on its own line, naming file, entry and property, with exit 1', async () => {
+    const r = await check({
+      'a.yaml': `Secrets:\n  - {Name: app/x, Ciphertext: ${CT}, EncryptionContext: {SecretName: app/y}}\n  - {Name: app/z, Ciphertext: [1]}\n`,
+      'bad-template.yaml': TEMPLATE.replace(`Ciphertext: ${CT}`, 'Ciphertext: 7'),
+    }, ['.']);
+    expect(r.code).to.equal(1);
+    const lines = r.err.trimEnd().split('\n');
+    expect(lines).to.have.length(3);
+    expect(lines.some((l) => l.includes('a.yaml: Secrets[0] "app/x": secret property "Name" must equal EncryptionContext "SecretName"'))).to.equal(true);
+    expect(lines.some((l) => l.includes('a.yaml: Secrets[1] "app/z": secret property "Ciphertext" must be a string; got a list'))).to.equal(true);
+    expect(lines.some((l) => l.includes('bad-template.yaml: Resources.Db.Properties.MasterUserPassword'))).to.equal(true);
+    expect(r.out).to.equal('Check: 1 secrets file (0 secrets), 1 template: 3 errors.\n');
+  });
+
+  it('fails with a usage error when no PATH is given', async () => {
+    expect((await check({}, [])).code).to.equal(2);
+  });
+});

@@ -1,0 +1,80 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encryptCommand, plaintextBytes } from '../../../cli/commands/encrypt.ts';
+import { runCli } from '../../../cli/run.ts';
+import type { CliContext } from '../../../cli/command.ts';
+import { EncryptError } from '../../../core/errors.ts';
+import { CANARY_PLAINTEXT, expectNoCanary } from '../../helpers/canary.ts';
+
+const bytes = (text: string) => new Uint8Array(Buffer.from(text));
+const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
+
+function context(cwd: string, stdin: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const ctx: CliContext = {
+    stdout: (t) => { out.push(t); }, stderr: (t) => { err.push(t); }, env: {}, cwd, color: false, debug: false,
+    readStdin: async () => stdin,
+  };
+  return { ctx, out, err };
+}
+
+describe('plaintextBytes', () => {
+  it('drops exactly one trailing newline when the value comes from echo', () => {
+    expect(text(plaintextBytes(bytes('pw\n'), false, 'stdin'))).to.equal('pw');
+    expect(text(plaintextBytes(bytes('pw\n\n'), false, 'stdin'))).to.equal('pw\n');
+    expect(text(plaintextBytes(bytes('pw\r\n'), false, 'stdin'))).to.equal('pw');
+  });
+
+  it('keeps the newline when --keep-newline is given', () => {
+    expect(text(plaintextBytes(bytes('pw\n'), true, 'stdin'))).to.equal('pw\n');
+  });
+
+  it('rejects an empty value, naming the source', () => {
+    expect(() => plaintextBytes(bytes('\n'), false, 'stdin')).to.throw(EncryptError, 'no value to encrypt: stdin is empty');
+  });
+
+  it('accepts 4096 bytes and rejects 4097 (the KMS Encrypt limit)', () => {
+    expect(plaintextBytes(bytes('a'.repeat(4096)), false, 'stdin')).to.have.length(4096);
+    expect(() => plaintextBytes(bytes('a'.repeat(4097)), false, '"f"')).to.throw(EncryptError, 'the value from "f" is 4097 bytes; KMS Encrypt takes at most 4096 bytes');
+  });
+
+  it('rejects bytes that are not UTF-8 text', () => {
+    expect(() => plaintextBytes(new Uint8Array([0xff, 0xfe, 0x00]), false, 'stdin')).to.throw(EncryptError, /not UTF-8 text/);
+  });
+});
+
+describe('encryptCommand', () => {
+  const run = (args: string[], stdin = CANARY_PLAINTEXT, cwd = mkdtempSync(join(tmpdir(), 'ks-enc-'))) => {
+    const c = context(cwd, stdin);
+    return runCli(['encrypt', ...args], c.ctx, [encryptCommand], '0.0.0').then((code) => ({ code, ...c }));
+  };
+
+  it('refuses the value as an argument with a usage error (exit 2)', async () => {
+    const r = await run(['--key', 'alias/k', '--name', 'a/b', CANARY_PLAINTEXT]);
+    expect(r.code).to.equal(2);
+    expect(r.err.join('')).to.contain('the value is read from stdin or --plaintext-file, never from an argument');
+    expectNoCanary([...r.out, ...r.err]);
+  });
+
+  it('requires --key and --name and checks the name before reading any value', async () => {
+    expect((await run(['--name', 'a/b'])).code).to.equal(2);
+    expect((await run(['--key', 'alias/k'])).code).to.equal(2);
+    const bad = await run(['--key', 'alias/k', '--name', 'has space']);
+    expect([bad.code, bad.err.join('')]).to.deep.equal([2, 'kms-secrets: error: encrypt: --name must be 1-512 characters of A-Z a-z 0-9 / _ + = . @ - (run "kms-secrets --help")\n']);
+  });
+
+  it('refuses before calling KMS and leaves --to FILE untouched when it cannot be edited in place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ks-enc-'));
+    const original = 'Secrets: [{Name: x, Ciphertext: QUJD}]\n';
+    writeFileSync(join(dir, 's.yaml'), original);
+    // No AWS endpoint or credentials are set up here: the message proves the file was checked before any KMS call.
+    const r = await run(['--key', 'alias/k', '--name', 'a/b', '--to', 's.yaml'], `${CANARY_PLAINTEXT}\n`, dir);
+    expect(r.code).to.equal(1);
+    expect(r.err.join('')).to.equal('kms-secrets: error: --to "s.yaml": "Secrets" must be a block list ("- Name: ..." items) to be edited in place; the file was not changed\n');
+    expect(readFileSync(join(dir, 's.yaml'), 'utf8')).to.equal(original);
+    expectNoCanary([...r.out, ...r.err]);
+  });
+});
