@@ -27,8 +27,8 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); cons
 interface Sample { label: string; ms: number; calls: Record<string, number>; failed: number; outcomes: Record<string, number> }
 
 /** N desired secrets named `<prefix>/sNNN`, each one value encrypted (through KMS, bound to its name) in this run. */
-async function secretsFor(ports: AwsPorts, keyId: string, prefix: string, version: string, only?: Set<number>, base?: DesiredSecret[]): Promise<DesiredSecret[]> {
-  const indexes = Array.from({ length: N }, (_, i) => i);
+async function secretsFor(ports: AwsPorts, keyId: string, prefix: string, version: string, only?: Set<number>, base?: DesiredSecret[], count = N): Promise<DesiredSecret[]> {
+  const indexes = Array.from({ length: count }, (_, i) => i);
   const made = await runPool(indexes, 16, async (i) => {
     if (base && !only?.has(i)) return base[i] as DesiredSecret;
     const name = `${prefix}/s${String(i).padStart(3, '0')}`;
@@ -87,30 +87,37 @@ async function main(): Promise<void> {
   const probes: { c1: number; c8: number }[] = [];
   try {
     for (let round = 0; round < ROUNDS; round += 1) {
-      await emulator.reset();
-      const keyId = createKmsKey(emulator.env);
-      const setup = createAwsPorts();
-      const warm = await secretsFor(setup, keyId, 'warm', 'v1');
-      await syncSecrets(createAwsPorts(), warm.slice(0, 20), { owner: 'cli:warm', concurrency: DEFAULT_CONCURRENCY });
-      const base = await secretsFor(setup, keyId, `c1-${round}`, 'v1');
-      const main = await secretsFor(setup, keyId, `c8-${round}`, 'v1');
-      const changed = new Set(Array.from({ length: CHANGED }, (_, i) => Math.floor((i * N) / CHANGED)));
-      const main2 = await secretsFor(setup, keyId, `c8-${round}`, 'v2', changed, main);
+      // Every all-new run starts from the same state: a reset account holding only 20 warm-up secrets (moto's
+      // calls slow down as its store grows, so sharing one account would favour whichever run goes first).
+      const fresh = async () => {
+        await emulator.reset();
+        const keyId = createKmsKey(emulator.env);
+        const setup = createAwsPorts();
+        const warm = await secretsFor(setup, keyId, 'warm', 'v1', undefined, undefined, 20);
+        await syncSecrets(createAwsPorts(), warm, { owner: 'cli:warm', concurrency: DEFAULT_CONCURRENCY });
+        return { keyId, setup };
+      };
       const samples: Sample[] = [];
-      samples.push(await measure('baseline: all new, concurrency 1', base, `cli:c1-${round}`, 1));
-      samples.push(await measure(`(a) all new, concurrency ${DEFAULT_CONCURRENCY}`, main, `cli:c8-${round}`, DEFAULT_CONCURRENCY));
-      samples.push(await measure('(b) all unchanged', main, `cli:c8-${round}`, DEFAULT_CONCURRENCY));
-      samples.push(await measure(`(c) ${CHANGED} changed`, main2, `cli:c8-${round}`, DEFAULT_CONCURRENCY));
-      // The same all-new pair again through the latency proxy (fresh names and owners): what parallelism buys
-      // when each call waits on the network rather than on moto's CPU.
-      const lb = await secretsFor(setup, keyId, `l1-${round}`, 'v1');
-      const la = await secretsFor(setup, keyId, `l8-${round}`, 'v1');
-      process.env.AWS_ENDPOINT_URL = proxy.url;
-      samples.push(await measure(`baseline +${LATENCY_MS} ms RTT, concurrency 1`, lb, `cli:l1-${round}`, 1, true));
-      samples.push(await measure(`(a) +${LATENCY_MS} ms RTT, concurrency ${DEFAULT_CONCURRENCY}`, la, `cli:l8-${round}`, DEFAULT_CONCURRENCY, true));
-      process.env.AWS_ENDPOINT_URL = emulator.endpoint;
-      rounds.push(samples);
+      let env = await fresh();
+      samples.push(await measure('baseline: all new, concurrency 1', await secretsFor(env.setup, env.keyId, 'c1', 'v1'), 'cli:c1', 1));
+      env = await fresh();
+      const main = await secretsFor(env.setup, env.keyId, 'c8', 'v1');
+      const changed = new Set(Array.from({ length: CHANGED }, (_, i) => Math.floor((i * N) / CHANGED)));
+      const main2 = await secretsFor(env.setup, env.keyId, 'c8', 'v2', changed, main);
+      samples.push(await measure(`(a) all new, concurrency ${DEFAULT_CONCURRENCY}`, main, 'cli:c8', DEFAULT_CONCURRENCY));
+      samples.push(await measure('(b) all unchanged', main, 'cli:c8', DEFAULT_CONCURRENCY));
+      samples.push(await measure(`(c) ${CHANGED} changed`, main2, 'cli:c8', DEFAULT_CONCURRENCY));
       probes.push(await emulatorProbe(main[0]?.spec.name ?? ''));
+      // The same all-new pair through the latency proxy: what parallelism buys when each call waits on the
+      // network rather than on moto's CPU.
+      for (const [label, concurrency, prefix] of [[`baseline +${LATENCY_MS} ms RTT, concurrency 1`, 1, 'l1'], [`(a) +${LATENCY_MS} ms RTT, concurrency ${DEFAULT_CONCURRENCY}`, DEFAULT_CONCURRENCY, 'l8']] as const) {
+        env = await fresh();
+        const desired = await secretsFor(env.setup, env.keyId, prefix, 'v1');
+        process.env.AWS_ENDPOINT_URL = proxy.url;
+        samples.push(await measure(label, desired, `cli:${prefix}`, concurrency, true));
+        process.env.AWS_ENDPOINT_URL = emulator.endpoint;
+      }
+      rounds.push(samples);
       process.stderr.write(`round ${round + 1}/${ROUNDS}: ${samples.map((s) => `${s.label.split(':')[0]} ${s.ms.toFixed(0)} ms`).join(', ')}\n`);
     }
   } finally {

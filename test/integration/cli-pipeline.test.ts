@@ -109,6 +109,9 @@ describe('kms-secrets pipeline commands (emulator)', () => {
     expect(stderr).to.contain('was not created by kms-secrets');
     expect(valueOf('t3/foreign')).to.equal('theirs');
     expect(valueOf('t3/good')).to.equal('g');
+    const plan = run(dir, ['plan', 'secrets/good.yaml']);
+    expect(plan.status).to.equal(1);
+    expect(plan.stdout).to.match(/^! not managed {2}t3\/foreign: secret "t3\/foreign" already exists and it was not created by kms-secrets/m);
   });
 
   it('plans without Decrypt: exit 2 with changes pending, 0 once synced, and shows the monthly cost', () => {
