@@ -148,6 +148,18 @@ describe('syncSecrets', () => {
     expect([...aws.store.keys()].sort()).to.deep.equal(['app/a', 'app/broken', 'other/o']);
   });
 
+  it('costs one extra Decrypt but writes nothing when ListSecrets lags behind a secret that is already current', async () => {
+    const aws = fakeAws();
+    const specs = [desired('app/a', ct('a'))];
+    await syncSecrets(aws.deps, specs, { owner: OWNER, concurrency: 1 });
+    aws.reset();
+    const listing = aws.deps.secrets.listByOwner;
+    aws.deps.secrets.listByOwner = async (owner) => { await listing(owner); return []; };
+    const report = await syncSecrets(aws.deps, specs, { owner: OWNER, concurrency: 1 });
+    expect(report.results.map((r) => r.outcome)).to.deep.equal(['unchanged']);
+    expect(aws.calls).to.deep.equal({ 'SecretsManager.ListSecrets': 1, 'KMS.Decrypt': 1, 'SecretsManager.CreateSecret': 1, 'SecretsManager.DescribeSecret': 1 });
+  });
+
   it('reports each result through onResult as it finishes', async () => {
     const aws = fakeAws();
     const seen: string[] = [];
