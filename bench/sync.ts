@@ -4,6 +4,7 @@
 // ceil(N/100)+1 Secrets Manager calls; (c) exactly 5 Decrypts; (a) at least 4x faster than the baseline.
 // A probe of the emulator itself (the same cheap call at concurrency 1 and 8) shows how far moto lets parallel
 // requests overlap. Run: npm run bench:sync   (BENCH_SECRETS=500, BENCH_ROUNDS=3)
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -24,7 +25,29 @@ const CHANGED = 5;
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 25);
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
-interface Sample { label: string; ms: number; calls: Record<string, number>; failed: number; outcomes: Record<string, number> }
+interface Sample { label: string; ms: number; calls: Record<string, number>; failed: number; outcomes: Record<string, number>; motoCpuMs?: number }
+
+/** The moto_server process serving `port` (Linux /proc), to read how much CPU the emulator burns during a run. */
+function motoPid(port: string): string | undefined {
+  try {
+    return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).find((pid) => {
+      try {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return argv.some((a) => a.endsWith('moto_server')) && argv.includes(port);
+      } catch { return false; }
+    });
+  } catch { return undefined; }
+}
+
+/** User + system CPU time of `pid` in ms (/proc/<pid>/stat fields 14 and 15, in clock ticks of 10 ms). */
+function cpuMs(pid: string | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch { return undefined; }
+}
+let MOTO_PID: string | undefined;
 
 /** N desired secrets named `<prefix>/sNNN`, each one value encrypted (through KMS, bound to its name) in this run. */
 async function secretsFor(ports: AwsPorts, keyId: string, prefix: string, version: string, only?: Set<number>, base?: DesiredSecret[], count = N): Promise<DesiredSecret[]> {
@@ -44,12 +67,14 @@ async function measure(label: string, desired: DesiredSecret[], owner: string, c
   // createAwsPorts caches SDK clients per configuration and a client reads AWS_ENDPOINT_URL when built: an explicit
   // region is a separate configuration, so the proxied runs get their own clients, built while the proxy is set.
   const ports = createAwsPorts(viaProxy ? { region: 'us-east-1' } : {});
+  const cpuBefore = cpuMs(MOTO_PID);
   const started = performance.now();
   const report = await syncSecrets(ports, desired, { owner, concurrency });
   const ms = performance.now() - started;
+  const cpuAfter = cpuMs(MOTO_PID);
   const outcomes: Record<string, number> = {};
   for (const r of report.results) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
-  return { label, ms, calls: { ...ports.calls }, failed: report.failed, outcomes };
+  return { label, ms, calls: { ...ports.calls }, failed: report.failed, outcomes, ...(cpuBefore !== undefined && cpuAfter !== undefined ? { motoCpuMs: cpuAfter - cpuBefore } : {}) };
 }
 
 /** The same cheap Secrets Manager call M times at concurrency 1 and 8: how much moto itself overlaps requests. */
@@ -83,6 +108,7 @@ async function main(): Promise<void> {
   const emulator = await sharedEmulator();
   Object.assign(process.env, emulator.env, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
   const proxy = await latencyProxy(emulator.endpoint, LATENCY_MS);
+  MOTO_PID = motoPid(new URL(emulator.endpoint).port);
   const rounds: Sample[][] = [];
   const probes: { c1: number; c8: number }[] = [];
   try {
@@ -128,10 +154,12 @@ async function main(): Promise<void> {
   process.stdout.write(`\nsync of ${N} secrets on moto, median of ${ROUNDS} round(s); calls by operation (SDK retries not counted)\n`);
   const medians = labels.map((label, i) => {
     const ms = median(rounds.map((r) => r[i]?.ms ?? 0));
+    const cpu = rounds.every((r) => r[i]?.motoCpuMs !== undefined) ? median(rounds.map((r) => r[i]?.motoCpuMs ?? 0)) : undefined;
     const calls = rounds[0]?.[i]?.calls ?? {};
     const same = rounds.every((r) => JSON.stringify(r[i]?.calls) === JSON.stringify(calls));
     const callText = Object.entries(calls).sort().map(([op, n]) => `${op}=${n}`).join(' ');
-    process.stdout.write(`  ${label.padEnd(34)} ${ms.toFixed(0).padStart(7)} ms  ${callText}${same ? '' : '  (calls varied between rounds)'}  failed=${rounds[0]?.[i]?.failed}\n`);
+    const busy = cpu === undefined ? '' : `  moto CPU ${cpu.toFixed(0)} ms (${((cpu / ms) * 100).toFixed(0)}% of wall)`;
+    process.stdout.write(`  ${label.padEnd(34)} ${ms.toFixed(0).padStart(7)} ms  ${callText}${same ? '' : '  (calls varied between rounds)'}  failed=${rounds[0]?.[i]?.failed}${busy}\n`);
     return { label, ms, calls };
   });
   const sm = (calls: Record<string, number>) => Object.entries(calls).filter(([op]) => op.startsWith('SecretsManager.')).reduce((a, [, n]) => a + n, 0);

@@ -40,6 +40,8 @@ export interface PlanOptions {
   readonly owner: string;
   /** Also plan deletes for secrets this owner manages that the repository no longer has. */
   readonly prune?: boolean;
+  /** Names never planned for deletion (their repository entry exists but is broken). */
+  readonly keep?: ReadonlySet<string>;
   /** States found outside the owner's listing (DescribeSecret of the would-be creates), by name. */
   readonly others?: ReadonlyMap<string, SecretState>;
 }
@@ -51,7 +53,7 @@ export function planSecrets(desired: readonly DesiredSecret[], owned: readonly S
   if (options.prune) {
     const wanted = new Set(desired.map((secret) => secret.spec.name));
     for (const state of owned) {
-      if (wanted.has(state.name) || state.deletedDate !== undefined) continue;
+      if (wanted.has(state.name) || options.keep?.has(state.name) || state.deletedDate !== undefined) continue;
       items.push({ name: state.name, action: 'delete', detail: ['no longer in the repository'], decrypts: false, live: state });
     }
   }

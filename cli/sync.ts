@@ -49,8 +49,8 @@ export function listOwned(secrets: SecretsPort, owner: string): Promise<SecretSt
 /** Brings Secrets Manager in line with `desired` for `owner` and reports every secret's outcome. */
 export async function syncSecrets(deps: SecretsDeps, desired: readonly DesiredSecret[], options: SyncOptions): Promise<SyncReport> {
   const owned = await listOwned(deps.secrets, options.owner);
-  const plan = planSecrets(desired, owned, { owner: options.owner, prune: options.prune ?? false });
-  const items = plan.items.filter((item) => item.action !== 'delete' || !options.keep?.has(item.name));
+  const plan = planSecrets(desired, owned, { owner: options.owner, prune: options.prune ?? false, ...(options.keep ? { keep: options.keep } : {}) });
+  const items = plan.items;
   let done = 0;
   const settled = await runPool(items, options.concurrency, async (item) => {
     const result = await applyItem(deps, item, options).catch((error: unknown): SyncItemResult => (

@@ -5,13 +5,14 @@
  */
 import type { SecretState } from '../../core/aws.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP, awsPortsFor, ownerTagValue } from '../aws-options.ts';
-import type { CliContext, Command, CommandInput } from '../command.ts';
+import { UsageError, type CliContext, type Command, type CommandInput } from '../command.ts';
 import { planSecrets, type Plan } from '../plan.ts';
 import { planLine, planSummary } from '../progress.ts';
 import { runPool, DEFAULT_CONCURRENCY } from '../pool.ts';
-import { loadRepository } from '../repository.ts';
+import { loadRepository, namesWithProblems } from '../repository.ts';
 
 async function run(input: CommandInput, context: CliContext): Promise<number> {
+  if (input.values.prune === true && input.values.since !== undefined) throw new UsageError('plan: --prune needs the whole repository; it cannot be combined with --since');
   const owner = ownerTagValue(input, 'plan');
   const loaded = await loadRepository(input, context, 'plan');
   const ports = awsPortsFor(input, 'plan');
@@ -24,7 +25,9 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
     if (result.status === 'rejected') throw result.reason;
     if (result.value !== undefined) others.set(missing[i] as string, result.value);
   });
-  const plan = planSecrets(loaded.secrets, owned, { owner, prune: input.values.prune === true, others });
+  // As sync does: never plan deleting a secret whose entry is broken, nor prune at all when a file is unreadable.
+  const keep = namesWithProblems(loaded);
+  const plan = planSecrets(loaded.secrets, owned, { owner, prune: input.values.prune === true && keep !== undefined, others, ...(keep ? { keep } : {}) });
   if (input.values.json === true) context.stdout(`${JSON.stringify(planJson(plan, owner, loaded.problems.map((p) => p.message), ports.calls), null, 2)}\n`);
   else {
     for (const item of plan.items) if (item.action !== 'unchanged' || input.values.verbose === true) context.stdout(`${planLine(item)}\n`);
