@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { groupEntries, listSecretsFiles, loadSecrets, parseSecretsFile, SecretsPathError } from '../../../cli/secrets-file.ts';
+import { groupEntries, listSecretsFiles, loadSecrets, onlyFromFiles, parseSecretsFile, SecretsPathError } from '../../../cli/secrets-file.ts';
 import { fingerprintOf } from '../../../core/spec.ts';
 
 const CT1 = Buffer.from('ciphertext-one').toString('base64');
@@ -103,5 +103,20 @@ describe('loadSecrets', () => {
     await listSecretsFiles(['/nonexistent/kms-secrets']).catch((error: unknown) => { caught = error; });
     expect(caught).to.be.instanceOf(SecretsPathError);
     expect((caught as Error).message).to.equal('/nonexistent/kms-secrets: no such file or folder');
+  });
+});
+
+describe('onlyFromFiles', () => {
+  it('keeps a JSON secret whole when only one of its files changed, and drops problems of unchanged files', async () => {
+    const root = await tree({
+      'a.yaml': `Secrets:\n  - {Name: db, Key: user, Ciphertext: ${CT1}}\n  - {Name: solo, Ciphertext: ${CT1}}\n`,
+      'b.yml': `Secrets:\n  - {Name: db, Key: password, Ciphertext: ${CT2}}\n`,
+      'c.yaml': 'Secrets: 1\n',
+    });
+    const loaded = await loadSecrets([root]);
+    expect(loaded.problems).to.have.length(1);
+    const picked = onlyFromFiles(loaded, new Set([`${root}/b.yml`]));
+    expect(picked.secrets.map((s) => [s.spec.name, s.spec.values.length])).to.deep.equal([['db', 2]]);
+    expect(picked.problems).to.deep.equal([]);
   });
 });
