@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -85,10 +85,14 @@ describe('template.yaml', () => {
   it('runs both functions from the esbuild bundles on arm64 with a supported Node.js runtime and its own log group', () => {
     expect(template.Globals.Function.Runtime).to.be.oneOf(['nodejs22.x', 'nodejs24.x']);
     expect(template.Globals.Function.Architectures).to.deep.equal(['arm64']);
-    expect(template.Globals.Function.CodeUri).to.equal('dist/');
-    for (const [fn, bundle, logGroup] of [['MacroFunction', 'macro', 'MacroLogGroup'], ['ProviderFunction', 'handler', 'ProviderLogGroup']] as const) {
+    for (const [fn, bundle, logGroup, folder] of [['MacroFunction', 'macro', 'MacroLogGroup', 'macro'], ['ProviderFunction', 'handler', 'ProviderLogGroup', 'provider']] as const) {
       expect(resources[fn].Properties.Handler).to.equal(`${bundle}.handler`);
-      expect(existsSync(ensureBuilt(`dist/${bundle}.mjs`)), `dist/${bundle}.mjs`).to.equal(true);
+      // Each function ships only its own bundle, byte for byte the file the tests import.
+      const codeUri = resources[fn].Properties.CodeUri as string;
+      expect(codeUri).to.equal(`dist/lambda/${folder}/`);
+      const shipped = join(projectRoot, codeUri);
+      expect(readdirSync(shipped)).to.deep.equal([`${bundle}.mjs`]);
+      expect(readFileSync(join(shipped, `${bundle}.mjs`)).equals(readFileSync(ensureBuilt(`dist/${bundle}.mjs`))), `${codeUri} holds dist/${bundle}.mjs`).to.equal(true);
       expect(resources[fn].Properties.LoggingConfig.LogGroup).to.deep.equal({ Ref: logGroup });
       expect(resources[logGroup].Properties.RetentionInDays).to.deep.equal({ Ref: 'LogRetentionInDays' });
     }
