@@ -4,6 +4,7 @@
  */
 import { parseCommandArgs, splitProgramArgs } from './args.ts';
 import { EXIT, UsageError, type CliContext, type Command } from './command.ts';
+import { setupProblem } from '../core/errors.ts';
 import { errorLine } from './io.ts';
 
 /** The text of `kms-secrets --help`. */
@@ -56,7 +57,8 @@ export async function runCli(argv: readonly string[], context: CliContext, comma
     return await command.run(input, { ...context, debug });
   } catch (error) {
     const usage = error instanceof UsageError;
-    const message = error instanceof Error ? error.message : String(error);
+    // KmsSecretsError and UsageError messages are already written for users; an SDK setup failure gets its fix.
+    const message = setupProblem(error) ?? (error instanceof Error ? error.message : String(error));
     context.stderr(errorLine(usage ? `${message} (run "kms-secrets --help")` : message, context.color));
     if (debug && error instanceof Error && error.stack !== undefined) context.stderr(`${error.stack}\n`);
     return usage ? EXIT.usage : EXIT.error;

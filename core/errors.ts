@@ -80,9 +80,31 @@ export function errorName(error: unknown): string {
   return error instanceof Error ? error.name : '';
 }
 
+const UNREACHABLE = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH'];
+const EXPIRED = ['ExpiredToken', 'ExpiredTokenException', 'RequestExpired'];
+const REJECTED = ['UnrecognizedClientException', 'InvalidClientTokenId', 'InvalidSignatureException', 'SignatureDoesNotMatch'];
+
+/**
+ * What is wrong with the caller's AWS setup (no credentials, no Region, an unreachable endpoint, expired or rejected
+ * credentials), or undefined when `error` is about the secret itself. These are the first errors a new user meets,
+ * and the SDK's own texts ("Region is missing", "connect ECONNREFUSED ...") do not say what to do.
+ */
+export function setupProblem(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (error.name === 'CredentialsProviderError') return 'no AWS credentials found: set AWS_PROFILE (or --profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with a role';
+  if (error.message === 'Region is missing') return 'no AWS Region: pass --region or set AWS_REGION';
+  if (typeof code === 'string' && UNREACHABLE.includes(code)) return `cannot reach the AWS endpoint (${code}); check the network, and AWS_ENDPOINT_URL if it is set`;
+  if (EXPIRED.includes(error.name)) return `the AWS credentials have expired (${error.name}); refresh them and run again`;
+  if (REJECTED.includes(error.name)) return `AWS does not accept these credentials (${error.name}); check the access key, profile and Region`;
+  return undefined;
+}
+
 /** The message to show a user: ours verbatim; anything else as `Name: message` on one line, without a stack. */
 export function describeError(error: unknown): string {
   if (error instanceof KmsSecretsError) return error.message;
+  const problem = setupProblem(error);
+  if (problem !== undefined) return problem;
   if (error instanceof Error) return `${error.name}: ${error.message}`.replace(/\s*\n\s*/g, ' ');
   return `unexpected ${typeof error} thrown`;
 }

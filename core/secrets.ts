@@ -6,7 +6,7 @@
 import type { KmsPort, SecretState, SecretsPort } from './aws.ts';
 import { FINGERPRINT_TAG, OWNER_TAG, SECRET_NAME_CONTEXT_KEY } from './constants.ts';
 import {
-  BindingError, DecryptError, errorName, KmsSecretsError, OwnershipError, SecretNameError, SecretWriteError,
+  BindingError, DecryptError, errorName, KmsSecretsError, OwnershipError, SecretNameError, SecretWriteError, setupProblem,
 } from './errors.ts';
 import { fingerprintOf, secretNameProblem, versionIdFor, type SecretSpec, type SecretTag, type SecretValueSpec } from './spec.ts';
 
@@ -147,7 +147,7 @@ export async function upsertSecret(deps: SecretsDeps, spec: SecretSpec, options:
       const code = errorName(error);
       if (!CREATE_CONFLICTS.includes(code)) throw error;
       state = await describe(deps, spec.name);
-      if (!state) throw new SecretWriteError(`secret "${spec.name}": secretsmanager:CreateSecret failed: ${secretsAdvice(code, 'CreateSecret')}`, { cause: error });
+      if (!state) throw new SecretWriteError(`secret "${spec.name}": secretsmanager:CreateSecret failed: ${setupProblem(error) ?? secretsAdvice(code, 'CreateSecret')}`, { cause: error });
       plan = planUpsert(spec, state, options.owner);
     }
   }
@@ -222,7 +222,7 @@ async function guard<T>(name: string, operation: string, fn: () => Promise<T>, p
   } catch (error) {
     const code = errorName(error);
     if (error instanceof KmsSecretsError || passThrough.includes(code)) throw error;
-    throw new SecretWriteError(`secret "${name}": secretsmanager:${operation} failed: ${secretsAdvice(code, operation)}`, { cause: error });
+    throw new SecretWriteError(`secret "${name}": secretsmanager:${operation} failed: ${setupProblem(error) ?? secretsAdvice(code, operation)}`, { cause: error });
   }
 }
 
@@ -250,7 +250,7 @@ async function decryptValue(kms: KmsPort, spec: SecretSpec, value: SecretValueSp
   try {
     plaintext = (await kms.decrypt({ ciphertext, ...(value.encryptionContext ? { encryptionContext: value.encryptionContext } : {}) })).plaintext;
   } catch (error) {
-    throw new DecryptError(`${where(spec, value, index)}: kms:Decrypt failed: ${kmsAdvice(errorName(error), value)}`, { cause: error });
+    throw new DecryptError(`${where(spec, value, index)}: kms:Decrypt failed: ${setupProblem(error) ?? kmsAdvice(errorName(error), value)}`, { cause: error });
   }
   try {
     return utf8.decode(plaintext);

@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { KMS_MAX_PLAINTEXT_BYTES, SECRET_NAME_CONTEXT_KEY } from '../../core/constants.ts';
-import { EncryptError, errorName } from '../../core/errors.ts';
+import { EncryptError, errorName, setupProblem } from '../../core/errors.ts';
 import { secretNameProblem } from '../../core/spec.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP, awsPortsFor, stringOption } from '../aws-options.ts';
 import { UsageError, type CliContext, type Command, type CommandInput } from '../command.ts';
@@ -76,7 +76,7 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   try {
     const plaintext = plaintextBytes(raw, input.values['keep-newline'] === true, source);
     const out = await awsPortsFor(input, 'encrypt').kms.encrypt({ keyId: key, plaintext, ...(encryptionContext ? { encryptionContext } : {}) })
-      .catch((error: unknown) => { throw new EncryptError(`kms:Encrypt failed: ${encryptAdvice(errorName(error), key)}`, { cause: error }); });
+      .catch((error: unknown) => { throw new EncryptError(`kms:Encrypt failed: ${setupProblem(error) ?? encryptAdvice(errorName(error), key)}`, { cause: error }); });
     ciphertext = Buffer.from(out.ciphertext).toString('base64');
   } finally {
     raw.fill(0);

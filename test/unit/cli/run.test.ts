@@ -14,6 +14,7 @@ const echo: Command = {
     calls.push({ positionals: input.positionals, values: input.values, debug: context.debug });
     if (input.positionals[0] === 'fail') throw new Error('it broke\nbadly');
     if (input.positionals[0] === 'usage') throw new UsageError('echo: bad words');
+    if (input.positionals[0] === 'no-region') throw new Error('Region is missing');
     context.stdout(`${input.positionals.join(' ')}\n`);
     return 0;
   },
@@ -22,6 +23,12 @@ const commands = [echo];
 
 describe('runCli', () => {
   beforeEach(() => { calls.length = 0; });
+
+  it('exits 1 with the fix, not the SDK\'s bare text, when the AWS setup is incomplete', async () => {
+    const context = captureContext();
+    expect(await runCli(['echo', 'no-region'], context, commands, '1')).to.equal(1);
+    expect(context.err).to.deep.equal(['kms-secrets: error: no AWS Region: pass --region or set AWS_REGION\n']);
+  });
 
   it('runs the named command with its options and positionals and exits 0', async () => {
     const context = captureContext();
