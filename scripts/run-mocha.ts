@@ -20,7 +20,14 @@ const roots = args.filter((arg, i) => !arg.startsWith('--') && (grepAt < 0 || i 
 
 const mocha = new Mocha({ reporter: 'spec', timeout: 60_000, ...(grep ? { grep } : {}) });
 for (const file of (roots.length > 0 ? roots : ['test']).flatMap(testFiles).sort()) mocha.addFile(file);
-await mocha.loadFilesAsync();
+try {
+  await mocha.loadFilesAsync();
+} catch (error) {
+  // A test file that does not even load (syntax or import error) must still end the run with the summary line.
+  process.stderr.write(`could not load the tests: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stdout.write('\n0 passed, 1 failed\n');
+  process.exit(1);
+}
 mocha.run((failures) => {
   process.exitCode = failures > 0 ? 1 : 0;
 }).on('end', function (this: Mocha.Runner) {
