@@ -27,9 +27,18 @@ export function secretResource(group: SecretGroup, providerArn: string, conditio
     Type: RESOURCE_TYPE,
     ...(condition !== undefined ? { Condition: condition } : {}),
     // DeletionPolicy does not cover replacement; UpdateReplacePolicy does (aws-facts.md §2.7), so set both.
-    ...(group.deletionPolicy !== undefined ? { DeletionPolicy: group.deletionPolicy, UpdateReplacePolicy: group.deletionPolicy } : {}),
+    ...(group.deletionPolicy !== undefined ? { DeletionPolicy: group.deletionPolicy, UpdateReplacePolicy: replacePolicyFor(group.deletionPolicy) } : {}),
     Properties: properties,
   };
+}
+
+/**
+ * The UpdateReplacePolicy matching a DeletionPolicy. UpdateReplacePolicy accepts only Delete, Retain and Snapshot
+ * (cfn-lint E3036; RetainExceptOnCreate exists for DeletionPolicy alone), and a replaced secret was always created by
+ * an earlier operation, so "retain except on create" means Retain there.
+ */
+function replacePolicyFor(policy: NonNullable<SecretGroup['deletionPolicy']>): 'Delete' | 'Retain' {
+  return policy === 'RetainExceptOnCreate' ? 'Retain' : policy;
 }
 
 /**
