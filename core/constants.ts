@@ -21,6 +21,12 @@ export const REQUIRE_BINDING_ENV = 'KMS_SECRETS_REQUIRE_BINDING';
 export const OWNER_TAG = 'kms-secrets:owner';
 /** Tag holding the SHA-256 over the ciphertext(s) and keys of the current value (ciphertext is public: leaks nothing). */
 export const FINGERPRINT_TAG = 'kms-secrets:fingerprint';
+/**
+ * Tag naming the logical ID of the `Custom::KmsSecret` resource that last wrote a provider secret. When a template
+ * renames a resource but keeps its Name, CloudFormation creates the new resource (same secret, same ARN) before it
+ * deletes the old one; the old one's Delete must then leave the secret alone.
+ */
+export const RESOURCE_TAG = 'kms-secrets:resource';
 /** Encryption context key that binds a ciphertext to the one secret it may be written into. */
 export const SECRET_NAME_CONTEXT_KEY = 'SecretName';
 

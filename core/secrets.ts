@@ -4,7 +4,7 @@
  * Plaintext exists only inside `decryptValue`/`writeValue`, as a local between KMS Decrypt and the write.
  */
 import type { KmsPort, SecretState, SecretsPort } from './aws.ts';
-import { FINGERPRINT_TAG, OWNER_TAG, SECRET_NAME_CONTEXT_KEY } from './constants.ts';
+import { FINGERPRINT_TAG, OWNER_TAG, RESOURCE_TAG, SECRET_NAME_CONTEXT_KEY } from './constants.ts';
 import {
   BindingError, DecryptError, errorName, KmsSecretsError, OwnershipError, SecretNameError, SecretWriteError, setupProblem,
 } from './errors.ts';
@@ -22,6 +22,8 @@ export interface UpsertOptions {
   readonly observed?: SecretState | null;
   /** Refuse values whose EncryptionContext has no SecretName. */
   readonly requireBinding?: boolean;
+  /** Logical ID of the custom resource writing the secret (provider only), kept in the `kms-secrets:resource` tag. */
+  readonly resource?: string;
 }
 
 /** What happened to the value: a new secret, a new version, an old version made current again, or nothing. */
@@ -74,10 +76,11 @@ export function checkSpec(spec: SecretSpec, requireBinding = false): void {
   });
 }
 
-/** The tags a managed secret should carry: the user's, then our owner and fingerprint tags. */
-export function desiredTags(spec: SecretSpec, owner: string, fingerprint: string): SecretTag[] {
-  const user = spec.tags.filter((t) => t.Key !== OWNER_TAG && t.Key !== FINGERPRINT_TAG);
-  return [...user, { Key: OWNER_TAG, Value: owner }, { Key: FINGERPRINT_TAG, Value: fingerprint }];
+/** The tags a managed secret should carry: the user's, then our owner, fingerprint and (provider) resource tags. */
+export function desiredTags(spec: SecretSpec, owner: string, fingerprint: string, resource?: string): SecretTag[] {
+  const user = spec.tags.filter((t) => t.Key !== OWNER_TAG && t.Key !== FINGERPRINT_TAG && t.Key !== RESOURCE_TAG);
+  const ours = [{ Key: OWNER_TAG, Value: owner }, { Key: FINGERPRINT_TAG, Value: fingerprint }];
+  return [...user, ...ours, ...(resource !== undefined ? [{ Key: RESOURCE_TAG, Value: resource }] : [])];
 }
 
 /** Throws OwnershipError unless `state` carries our owner tag. */
@@ -89,10 +92,10 @@ export function assertOwned(state: SecretState, owner: string): void {
 }
 
 /** Decides the writes that bring `state` (undefined = absent) to `spec`; throws OwnershipError for a foreign secret. */
-export function planUpsert(spec: SecretSpec, state: SecretState | undefined, owner: string): UpsertPlan {
+export function planUpsert(spec: SecretSpec, state: SecretState | undefined, owner: string, resource?: string): UpsertPlan {
   const fingerprint = fingerprintOf(spec.values);
   const versionId = versionIdFor(spec.name, fingerprint);
-  const desired = desiredTags(spec, owner, fingerprint);
+  const desired = desiredTags(spec, owner, fingerprint, resource);
   if (!state) return { action: 'create', restore: false, versionId, fingerprint, metadata: undefined, tagsToSet: desired, tagKeysToRemove: [] };
   assertOwned(state, owner);
   const stages = state.versionIdsToStages[versionId];
@@ -130,7 +133,7 @@ function sameKey(wanted: string | undefined, actual: string | undefined): boolea
 export async function upsertSecret(deps: SecretsDeps, spec: SecretSpec, options: UpsertOptions): Promise<UpsertResult> {
   checkSpec(spec, options.requireBinding);
   let state = options.observed === null ? undefined : options.observed ?? await describe(deps, spec.name);
-  let plan = planUpsert(spec, state, options.owner);
+  let plan = planUpsert(spec, state, options.owner, options.resource);
   if (plan.action === 'create') {
     try {
       const secretString = await decryptSecretString(deps.kms, spec);
@@ -148,7 +151,7 @@ export async function upsertSecret(deps: SecretsDeps, spec: SecretSpec, options:
       if (!CREATE_CONFLICTS.includes(code)) throw error;
       state = await describe(deps, spec.name);
       if (!state) throw new SecretWriteError(`secret "${spec.name}": secretsmanager:CreateSecret failed: ${setupProblem(error) ?? secretsAdvice(code, 'CreateSecret')}`, { cause: error });
-      plan = planUpsert(spec, state, options.owner);
+      plan = planUpsert(spec, state, options.owner, options.resource);
     }
   }
   if (!state) throw new SecretWriteError(`secret "${spec.name}": no state to update`);
@@ -187,20 +190,27 @@ function currentVersion(state: SecretState): string | undefined {
   return Object.entries(state.versionIdsToStages).find(([, stages]) => stages.includes(CURRENT))?.[0];
 }
 
-export type DeleteOutcome = 'deleted' | 'absent' | 'not-owned' | 'already-deleted';
+export type DeleteOutcome = 'deleted' | 'absent' | 'not-owned' | 'claimed-by-another-resource' | 'already-deleted';
 
 export interface DeleteOptions {
   readonly owner: string;
+  /** Logical ID asking for the delete (provider only): a secret whose resource tag names another one is left alone. */
+  readonly resource?: string;
   /** 0 deletes at once; otherwise 7-30. */
   readonly recoveryWindowInDays: number;
 }
 
-/** Deletes a secret this owner manages; a missing or foreign secret is left alone and reported, never an error. */
+/**
+ * Deletes a secret this owner manages; a missing or foreign secret, or one another resource of the owner has taken
+ * over, is left alone and reported, never an error.
+ */
 export async function deleteSecret(deps: SecretsDeps, secretId: string, options: DeleteOptions): Promise<{ outcome: DeleteOutcome; arn?: string; name?: string }> {
   const state = await describe(deps, secretId);
   if (!state) return { outcome: 'absent' };
   const found = { arn: state.arn, name: state.name };
   if (state.tags[OWNER_TAG] !== options.owner) return { outcome: 'not-owned', ...found };
+  const claimant = state.tags[RESOURCE_TAG];
+  if (options.resource !== undefined && claimant !== undefined && claimant !== options.resource) return { outcome: 'claimed-by-another-resource', ...found };
   if (state.deletedDate && options.recoveryWindowInDays > 0) return { outcome: 'already-deleted', ...found };
   try {
     await guard(state.name, 'DeleteSecret', () => deps.secrets.delete({ secretId: state.arn, recoveryWindowInDays: options.recoveryWindowInDays }), ['ResourceNotFoundException']);

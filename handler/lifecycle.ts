@@ -42,7 +42,8 @@ export async function runLifecycle(event: CloudFormationCustomResourceEvent, dep
   const ctx = { logicalId: event.LogicalResourceId, stackName, namePrefix: deps.env[NAME_PREFIX_ENV] ?? '' };
   if (event.RequestType === 'Delete') {
     // Only an ARN of a secret this stack owns is ever deleted: a CREATE_FAILED marker, a CloudFormation-generated ID
-    // after a cancelled Create, or a foreign secret is answered SUCCESS untouched (aws-facts.md §2.5).
+    // after a cancelled Create, a foreign secret, or one another logical ID has taken over (a renamed resource) is
+    // answered SUCCESS untouched (aws-facts.md §2.5).
     if (!SECRET_ARN.test(event.PhysicalResourceId)) return { physicalResourceId: event.PhysicalResourceId, outcome: 'skipped-not-a-secret-arn' };
     let recoveryWindowInDays = DEFAULT_RECOVERY_WINDOW_DAYS;
     try {
@@ -50,11 +51,11 @@ export async function runLifecycle(event: CloudFormationCustomResourceEvent, dep
     } catch {
       // Properties that no longer parse must not block a Delete; the default window is the safe choice.
     }
-    const result = await deleteSecret(deps, event.PhysicalResourceId, { owner, recoveryWindowInDays });
+    const result = await deleteSecret(deps, event.PhysicalResourceId, { owner, recoveryWindowInDays, resource: event.LogicalResourceId });
     return { physicalResourceId: event.PhysicalResourceId, outcome: result.outcome, ...(result.name ? { secretName: result.name } : {}) };
   }
   const { spec } = parseProperties(event.ResourceProperties, ctx);
-  const result = await upsertSecret(deps, spec, { owner, requireBinding: deps.env[REQUIRE_BINDING_ENV] === 'true' });
+  const result = await upsertSecret(deps, spec, { owner, requireBinding: deps.env[REQUIRE_BINDING_ENV] === 'true', resource: event.LogicalResourceId });
   const outcome = `${result.outcome}${result.restored ? '+restored' : ''}${result.metadataUpdated ? '+metadata' : ''}`;
   return {
     physicalResourceId: result.arn,

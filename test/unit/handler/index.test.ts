@@ -77,6 +77,23 @@ describe('createHandler', () => {
     expect(secrets.currentValue('app/db')).to.equal('theirs');
   });
 
+  it('keeps the secret when the Delete of a renamed resource arrives after the new logical ID took it over', async () => {
+    // GIVEN DbSecret wrote app/db, and the template renamed it to DbPassword with the same Name (Create comes first)
+    const { handler, captured, secrets, props, outputs } = await setup();
+    await handler(createEvent(RESPONSE_URL, 'DbSecret', props), lambdaContext());
+    await handler(createEvent(RESPONSE_URL, 'DbPassword', props), lambdaContext());
+    const arn = captured.responses[1]?.PhysicalResourceId ?? '';
+    expect(captured.responses[0]?.PhysicalResourceId).to.equal(arn);
+    // WHEN CloudFormation cleans up the old logical ID
+    await handler(deleteEvent(RESPONSE_URL, 'DbSecret', arn, props), lambdaContext());
+    // THEN the secret DbPassword now serves is left alone, and its own Delete still removes it
+    expect(captured.responses[2]).to.include({ Status: 'SUCCESS', PhysicalResourceId: arn });
+    expect((await secrets.describe(arn))?.deletedDate).to.equal(undefined);
+    await handler(deleteEvent(RESPONSE_URL, 'DbPassword', arn, props), lambdaContext());
+    expect((await secrets.describe(arn))?.deletedDate).to.be.instanceOf(Date);
+    expectNoCanary(outputs(), [URL_QUERY]);
+  });
+
   it('keeps the old physical ID on a failed Update and makes no KMS call on an unchanged Update', async () => {
     const { handler, captured, kms, props } = await setup();
     await handler(createEvent(RESPONSE_URL, 'DbSecret', props), lambdaContext());
