@@ -187,6 +187,21 @@ describe('template.yaml', () => {
     expect(tagged.map((s) => Object.values(s.Condition.StringLike)[0])).to.deep.equal(['cli:*', 'cli:*']);
   });
 
+  it('never lets a role claim a secret another owner tagged: TagResource granted for a new owner tag needs no other owner on the secret', () => {
+    // CreateSecret with Tags is also authorised as TagResource; an Allow on TagResource conditioned only on the
+    // request tag would let the role retag any secret in the prefix (a stack's, another pipeline's) as its own.
+    for (const [policy, owner] of [['ProviderPolicy', { 'Fn::Sub': 'cloudformation:${AWS::Region}:*' }], ['PipelinePolicy', 'cli:*']] as const) {
+      const granting = statements(resources[policy].Properties.PolicyDocument)
+        .filter((s) => s.Effect === 'Allow' && asList(s.Action).includes('secretsmanager:TagResource'));
+      expect(granting.length, policy).to.be.at.least(2);
+      for (const statement of granting) {
+        const onResource = statement.Condition?.StringLike?.[`aws:ResourceTag/${OWNER_TAG}`]
+          ?? statement.Condition?.StringLikeIfExists?.[`aws:ResourceTag/${OWNER_TAG}`];
+        expect(onResource, `${policy} ${statement.Sid} conditions on the secret's own owner tag`).to.deep.equal(owner);
+      }
+    }
+  });
+
   it('outputs the macro name, the provider ARN and the key ARN', () => {
     expect(Object.keys(template.Outputs)).to.include.members(['MacroName', 'ProviderArn', 'KeyArn']);
   });
