@@ -62,7 +62,9 @@ function buildTree(events: Event[]): TreeNode | undefined {
       attach(node);
       stack.push(node);
     } else if (event.type === 4) {
-      attach({ kind: 'scalar', start: event.valueStart, end: event.valueEnd, flow: false, children: [], event });
+      // valueStart/valueEnd exclude the quotes of a 'single' (style 2) or "double" (style 3) quoted scalar.
+      const quote = event.style === 2 || event.style === 3 ? 1 : 0;
+      attach({ kind: 'scalar', start: event.valueStart - quote, end: event.valueEnd + quote, flow: false, children: [], event });
     } else if (event.type === 5) {
       attach({ kind: 'alias', start: event.anchorStart, end: event.anchorEnd, flow: false, children: [], event });
     } else if (event.type === 6) {
@@ -207,9 +209,13 @@ function loadsAsExpected(before: string, after: string, entry: EncryptedEntry): 
  * old document with that one entry changed.
  */
 export function upsertEntryText(source: string, entry: EncryptedEntry): string {
-  const edited = spliceText(source, entry);
-  if (!loadsAsExpected(source, edited, entry)) {
+  // A file whose every line ends in CRLF (a Windows checkout) is edited as LF and written back as CRLF, so the
+  // new lines match the others; a file with mixed endings is edited as it is.
+  const crlf = source.includes('\r\n') && !/(^|[^\r])\n/.test(source);
+  const text = crlf ? source.replace(/\r\n/g, '\n') : source;
+  const edited = spliceText(text, entry);
+  if (!loadsAsExpected(text, edited, entry)) {
     throw new SecretsFileEditError('could not edit the file without changing other content; add the printed entry by hand');
   }
-  return edited;
+  return crlf ? edited.replace(/\n/g, '\r\n') : edited;
 }

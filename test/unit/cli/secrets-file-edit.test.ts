@@ -88,3 +88,27 @@ describe('upsertEntryText (empty value)', () => {
     expect(out).to.equal(`Secrets:\n  - Name: a/b\n    Ciphertext: ${CT_NEW}\nOther: 1\n`);
   });
 });
+
+describe('upsertEntryText (line endings and quoting)', () => {
+  const crlf = (text: string) => text.replace(/\n/g, '\r\n');
+
+  it('writes CRLF lines into a CRLF file, so the file keeps one line ending', () => {
+    const entry = { name: 'prod/mysql', key: 'user', ciphertext: CT_NEW, encryptionContext: bound('prod/mysql') };
+    const out = upsertEntryText(crlf(FILE), entry);
+    expect(out).to.equal(crlf(upsertEntryText(FILE, entry)));
+    expect(out.replace(/\r\n/g, '')).to.not.contain('\n');
+  });
+
+  it('replaces an entry in the middle of a CRLF file without touching its neighbours', () => {
+    const out = upsertEntryText(crlf(FILE), { name: 'prod/mysql', key: 'password', ciphertext: CT_NEW, encryptionContext: bound('prod/mysql') });
+    expect(out).to.equal(crlf(FILE
+      .replace(`Ciphertext: ${CT_OLD}\n`, `Ciphertext: ${CT_NEW}\n`)
+      .replace('EncryptionContext: {SecretName: prod/mysql}\n', 'EncryptionContext:\n      SecretName: prod/mysql\n')));
+  });
+
+  it('replaces the entry when its keys are quoted', () => {
+    const source = `Secrets:\n  - "Name": prod/db\n    'Ciphertext': ${CT_OLD}\n    "EncryptionContext": {SecretName: prod/db}\n    Description: kept\n`;
+    const out = upsertEntryText(source, { name: 'prod/db', ciphertext: CT_NEW, encryptionContext: bound('prod/db') });
+    expect(out).to.equal(`Secrets:\n  - "Name": prod/db\n    Ciphertext: ${CT_NEW}\n    EncryptionContext:\n      SecretName: prod/db\n    Description: kept\n`);
+  });
+});
