@@ -49,7 +49,12 @@ export function transformTemplate(fragment: unknown, options: TransformOptions):
   const conditions = fragment.Conditions;
   const userIds = new Set(resources === undefined ? [] : Object.keys(resources));
   const grouper = createTokenGrouper<MacroOccurrence>();
+  // Per group: its logical ID and the place it was chosen from. An unnamed secret shared by identical tokens takes
+  // the smallest of its consumers' candidate IDs, so reordering the template never renames (replaces) it; the
+  // replacements already emitted with an earlier candidate are renamed after the walk.
   const logicalIds: string[] = [];
+  const idPlaces: string[] = [];
+  const provisional: { index: number; id: string; value: unknown }[] = [];
   const path: (string | number)[] = [];
   const pathText = () => path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('').slice(1);
   let dynamicReferences = 0;
@@ -83,15 +88,17 @@ export function transformTemplate(fragment: unknown, options: TransformOptions):
         + '(CloudFormation does not resolve secret references there); use Return "Arn" or "ValueFrom"');
     }
     const { created, index } = grouper.add({ token, path: where, condition: consumer.condition });
-    if (created) {
-      const id = token.name !== undefined ? namedSecretLogicalId(token.name) : unnamedSecretLogicalId(consumer.id, path.slice(2));
-      if (userIds.has(id) || logicalIds.includes(id)) {
-        throw new TransformError(where, `the generated logical ID "${id}" is already used in Resources; rename that resource`);
-      }
-      logicalIds.push(id);
+    const candidate = token.name !== undefined ? (created ? namedSecretLogicalId(token.name) : undefined)
+      : unnamedSecretLogicalId(consumer.id, path.slice(2));
+    if (created || (candidate !== undefined && candidate < (logicalIds[index] as string))) {
+      logicalIds[index] = candidate as string;
+      idPlaces[index] = where;
     }
     if (token.return === 'Reference') addReference();
-    return tokenReplacement(logicalIds[index] as string, token.return, token.key);
+    const id = logicalIds[index] as string;
+    const value = tokenReplacement(id, token.return, token.key);
+    if (token.name === undefined) provisional.push({ index, id, value });
+    return value;
   };
 
   // Walks one value: returns it unchanged, or a copy with its tokens replaced. With tokensAllowed false it only
@@ -191,6 +198,14 @@ export function transformTemplate(fragment: unknown, options: TransformOptions):
   }
   const groups = grouper.groups();
   if (!changed || groups.length === 0) return fragment;
+  logicalIds.forEach((id, index) => {
+    if (userIds.has(id) || logicalIds.indexOf(id) !== index) {
+      throw new TransformError(idPlaces[index] ?? '', `the generated logical ID "${id}" is already used in Resources; rename that resource`);
+    }
+  });
+  for (const { index, id, value } of provisional) {
+    if (logicalIds[index] !== id) renameReferences(value, id, logicalIds[index] as string);
+  }
 
   const generatedConditions: JsonObject = {};
   const generatedResources: JsonObject = {};
@@ -216,6 +231,17 @@ export function transformTemplate(fragment: unknown, options: TransformOptions):
     output.Conditions = { ...conditions, ...generatedConditions };
   }
   return output;
+}
+
+/** Points the Ref and GetAtt of a replacement this call built (never input) from logical ID `from` to `to`. */
+function renameReferences(value: unknown, from: string, to: string): void {
+  if (Array.isArray(value)) {
+    if (value[0] === from && value[1] === 'VersionId') value[0] = to;
+    for (const item of value) renameReferences(item, from, to);
+  } else if (isPlainObject(value)) {
+    if (value.Ref === from) value.Ref = to;
+    for (const item of Object.values(value)) renameReferences(item, from, to);
+  }
 }
 
 export { TokenError };

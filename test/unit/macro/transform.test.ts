@@ -74,6 +74,22 @@ describe('transformTemplate', () => {
     expect(generatedIds(after).sort()).to.deep.equal(generatedIds(before).sort());
   });
 
+  it('keeps the logical ID of a shared unnamed secret when its consumers are reordered or one is added before them', () => {
+    // GIVEN two consumers of one identical unnamed token
+    const before = transform({ Resources: { Db: db({ 'Fn::KmsSecret': A }), Replica: db({ 'Fn::KmsSecret': A }) } });
+    // WHEN the template lists them the other way round, or a third consumer appears ahead of them
+    const reordered = transform({ Resources: { Replica: db({ 'Fn::KmsSecret': A }), Db: db({ 'Fn::KmsSecret': A }) } });
+    const added = transform({ Resources: { Zeta: db({ 'Fn::KmsSecret': A }), Replica: db({ 'Fn::KmsSecret': A }), Db: db({ 'Fn::KmsSecret': A }) } });
+    // THEN the one generated resource keeps its logical ID, and every consumer points at it
+    expect(generatedIds(before)).to.have.length(1);
+    expect(generatedIds(reordered)).to.deep.equal(generatedIds(before));
+    expect(generatedIds(added)).to.deep.equal(generatedIds(before));
+    const [id] = generatedIds(before);
+    const refsIn = (result: Record<string, unknown>) => JSON.stringify(result).split(`{"Ref":"${id}"}`).length - 1;
+    expect(refsIn(reordered)).to.equal(2);
+    expect(refsIn(added)).to.equal(3);
+  });
+
   it('gives logical IDs of at most 255 alphanumeric characters when names and paths are long', () => {
     const longName = `${'a/'.repeat(200)}x`;
     const longId = `Resource${'X'.repeat(200)}`;
