@@ -2,6 +2,7 @@
  * The PATH... arguments of plan and sync: load the secrets files, narrow them with --since, and print every
  * problem as one line on stderr (a bad entry is reported and skipped; the others go ahead).
  */
+import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError, type CliContext, type CommandInput } from './command.ts';
 import { changedFilesSince } from './git.ts';
@@ -20,9 +21,20 @@ export async function loadRepository(input: CommandInput, context: CliContext, c
     throw error;
   }
   const since = stringOption(input, 'since', command);
-  if (since !== undefined) loaded = onlyFromFiles(loaded, await changedFilesSince(since, context.cwd));
+  if (since !== undefined) loaded = onlyFromFiles(loaded, await changedLoadedFiles(loaded.files, since, context.cwd));
   for (const problem of loaded.problems) context.stderr(errorLine(problem.message, context.color));
   return loaded;
+}
+
+/**
+ * The loaded files git reports as changed since `ref`. Compared as real paths: git prints paths below the real
+ * top-level folder, while a PATH given through a symlink (macOS /var, a linked CI workspace) loads files under the
+ * link, and an exact match would then silently select nothing.
+ */
+async function changedLoadedFiles(files: readonly string[], ref: string, cwd: string): Promise<Set<string>> {
+  const changed = new Set(await Promise.all([...await changedFilesSince(ref, cwd)].map((file) => realpath(file))));
+  const real = await Promise.all(files.map((file) => realpath(file)));
+  return new Set(files.filter((_file, i) => changed.has(real[i] as string)));
 }
 
 /** Names whose repository entries are broken: sync must never prune them. Undefined when a problem has no name. */

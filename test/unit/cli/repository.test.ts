@@ -1,0 +1,36 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRepository } from '../../../cli/repository.ts';
+import { captureContext } from './context.ts';
+
+const CT = Buffer.from('ciphertext-one').toString('base64');
+
+function gitRepo(files: Record<string, string>): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'ks-repo-')));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
+  for (const args of [['init', '-q'], ['add', '.'], ['commit', '-q', '-m', 'one']]) execFileSync('git', args, { cwd: dir, env });
+  return dir;
+}
+
+describe('loadRepository', () => {
+  it('selects the changed file with --since when the PATH reaches the repository through a symlink', async () => {
+    // GIVEN a repository reached through a symlinked folder (macOS /var -> /private/var, a linked workspace)
+    const real = gitRepo({ 'secrets/a.yaml': 'Secrets: []\n', 'secrets/b.yaml': 'Secrets: []\n' });
+    const link = join(realpathSync(mkdtempSync(join(tmpdir(), 'ks-link-'))), 'repo');
+    symlinkSync(real, link);
+    writeFileSync(join(real, 'secrets/a.yaml'), `Secrets:\n  - Name: app/a\n    Ciphertext: ${CT}\n`);
+    // WHEN the PATH is given through the link
+    const context = captureContext({ cwd: link });
+    const loaded = await loadRepository({ values: { since: 'HEAD' }, positionals: [join(link, 'secrets')] }, context, 'sync');
+    // THEN git's real paths still match the loaded files
+    expect(loaded.secrets.map((secret) => secret.spec.name)).to.deep.equal(['app/a']);
+    expect(loaded.files).to.have.length(1);
+  });
+});
