@@ -244,12 +244,17 @@ function secretsAdvice(code: string, operation: string): string {
   return code ? `${code}` : 'unknown error';
 }
 
-/** Decrypts every value and assembles the secret string: one value as is, keyed values as one JSON object. */
+/**
+ * Decrypts every value and assembles the secret string: one value as is, keyed values as one JSON object with its
+ * keys sorted. The version token comes from an order-independent fingerprint, and Secrets Manager refuses a token
+ * already used with other data, so the same values must always give the same bytes.
+ */
 async function decryptSecretString(kms: KmsPort, spec: SecretSpec): Promise<string> {
   const texts: string[] = [];
   for (const [index, value] of spec.values.entries()) texts.push(await decryptValue(kms, spec, value, index));
   if (spec.values.length === 1 && spec.values[0]?.key === undefined) return texts[0] ?? '';
-  return JSON.stringify(Object.fromEntries(spec.values.map((v, i) => [v.key ?? '', texts[i] ?? ''])));
+  const entries = spec.values.map((v, i): [string, string] => [v.key ?? '', texts[i] ?? '']);
+  return JSON.stringify(Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

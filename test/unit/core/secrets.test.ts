@@ -102,6 +102,22 @@ describe('upsertSecret', () => {
     expect(JSON.parse(secrets.currentValue('app/grouped') ?? '')).to.deep.equal({ username: 'admin', password: CANARY_PLAINTEXT });
   });
 
+  it('writes the same JSON whatever the order of the keyed values, so a repeated write of one fingerprint is a no-op', async () => {
+    // GIVEN a grouped secret written with its values in one order
+    const { kms, secrets, deps } = await setup();
+    const user = await kms.encryptToBase64('admin');
+    const password = await kms.encryptToBase64(CANARY_PLAINTEXT);
+    const values = [{ key: 'username', ciphertext: user }, { key: 'password', ciphertext: password }];
+    await upsertSecret(deps, { name: 'app/grouped', values, tags: [] }, { owner: OWNER });
+    const state = await secrets.describe('app/grouped');
+    // WHEN the same values arrive in the other order through a stale view that misses their version
+    const stale = { ...state!, versionIdsToStages: {} };
+    const result = await upsertSecret(deps, { name: 'app/grouped', values: [...values].reverse(), tags: [] }, { owner: OWNER, observed: stale });
+    // THEN the deterministic token meets identical data: no error, still one version
+    expect(result.versionId).to.equal(Object.keys(state?.versionIdsToStages ?? {})[0]);
+    expect(Object.keys((await secrets.describe('app/grouped'))?.versionIdsToStages ?? {})).to.have.length(1);
+  });
+
   it('zeroes every decrypted plaintext buffer after the write', async () => {
     const { kms, deps, ct, spec } = await setup();
     await upsertSecret(deps, spec(ct.a), { owner: OWNER });
