@@ -21,8 +21,12 @@ export interface CliContext {
   readonly stderrIsTty?: boolean;
   /** Whether --debug was given (the runner then prints stack traces). */
   readonly debug: boolean;
-  /** Reads all of stdin as UTF-8 (plaintext enters the CLI only from stdin or a file, never a flag). */
-  readonly readStdin: () => Promise<string>;
+  /**
+   * Reads all of stdin as bytes (plaintext enters the CLI only from stdin or a file, never a flag). Bytes, not a
+   * string: the caller checks the UTF-8 itself (decoding would turn invalid bytes into U+FFFD unnoticed) and can
+   * zero the buffer after use, which an immutable string never allows.
+   */
+  readonly readStdin: () => Promise<Uint8Array>;
 }
 
 /** The parsed command line of one command: option values by long name, then positionals. */

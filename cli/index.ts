@@ -2,7 +2,7 @@
  * The `kms-secrets` executable (bundled to dist/cli.mjs): wires the real process into the runner and sets the exit
  * code. Everything testable lives in cli/run.ts and the commands.
  */
-import { text } from 'node:stream/consumers';
+import { buffer } from 'node:stream/consumers';
 import packageJson from '../package.json' with { type: 'json' };
 import { COMMANDS } from './commands/index.ts';
 import { colorEnabled } from './io.ts';
@@ -19,5 +19,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
   color: colorEnabled(process.env, process.stderr.isTTY === true),
   stderrIsTty: process.stderr.isTTY === true,
   debug: false,
-  readStdin: () => text(process.stdin),
+  readStdin: () => buffer(process.stdin),
 }, COMMANDS, packageJson.version);

@@ -35,7 +35,7 @@ export function plaintextBytes(raw: Uint8Array, keepNewline: boolean, source: st
 
 async function readPlaintext(input: CommandInput, context: CliContext): Promise<{ raw: Uint8Array; source: string }> {
   const file = stringOption(input, 'plaintext-file', 'encrypt');
-  if (file === undefined) return { raw: Buffer.from(await context.readStdin(), 'utf8'), source: 'stdin' };
+  if (file === undefined) return { raw: await context.readStdin(), source: 'stdin' };
   try {
     return { raw: await readFile(resolve(context.cwd, file)), source: `"${file}"` };
   } catch (error) {

@@ -16,7 +16,7 @@ async function check(files: Record<string, string>, args: string[]) {
   }
   const out: string[] = [];
   const err: string[] = [];
-  const context: CliContext = { stdout: (t) => { out.push(t); }, stderr: (t) => { err.push(t); }, env: {}, cwd: dir, color: false, debug: false, readStdin: async () => '' };
+  const context: CliContext = { stdout: (t) => { out.push(t); }, stderr: (t) => { err.push(t); }, env: {}, cwd: dir, color: false, debug: false, readStdin: async () => new Uint8Array() };
   const code = await runCli(['check', ...args], context, [checkCommand], '0.0.0');
   return { code, out: out.join(''), err: err.join('') };
 }

@@ -17,7 +17,7 @@ export function captureContext(overrides: Partial<CliContext> = {}): CapturedCon
     cwd: process.cwd(),
     color: false,
     debug: false,
-    readStdin: async () => '',
+    readStdin: async () => new Uint8Array(),
     ...overrides,
   };
 }

@@ -11,12 +11,12 @@ import { CANARY_PLAINTEXT, expectNoCanary } from '../../helpers/canary.ts';
 const bytes = (text: string) => new Uint8Array(Buffer.from(text));
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
 
-function context(cwd: string, stdin: string) {
+function context(cwd: string, stdin: string | Uint8Array) {
   const out: string[] = [];
   const err: string[] = [];
   const ctx: CliContext = {
     stdout: (t) => { out.push(t); }, stderr: (t) => { err.push(t); }, env: {}, cwd, color: false, debug: false,
-    readStdin: async () => stdin,
+    readStdin: async () => (typeof stdin === 'string' ? bytes(stdin) : stdin),
   };
   return { ctx, out, err };
 }
@@ -47,7 +47,7 @@ describe('plaintextBytes', () => {
 });
 
 describe('encryptCommand', () => {
-  const run = (args: string[], stdin = CANARY_PLAINTEXT, cwd = mkdtempSync(join(tmpdir(), 'ks-enc-'))) => {
+  const run = (args: string[], stdin: string | Uint8Array = CANARY_PLAINTEXT, cwd = mkdtempSync(join(tmpdir(), 'ks-enc-'))) => {
     const c = context(cwd, stdin);
     return runCli(['encrypt', ...args], c.ctx, [encryptCommand], '0.0.0').then((code) => ({ code, ...c }));
   };
@@ -64,6 +64,17 @@ describe('encryptCommand', () => {
     expect((await run(['--key', 'alias/k'])).code).to.equal(2);
     const bad = await run(['--key', 'alias/k', '--name', 'has space']);
     expect([bad.code, bad.err.join('')]).to.deep.equal([2, 'kms-secrets: error: encrypt: --name must be 1-512 characters of A-Z a-z 0-9 / _ + = . @ - (run "kms-secrets --help")\n']);
+  });
+
+  it('refuses stdin bytes that are not UTF-8 before calling KMS, and zeroes them', async () => {
+    // GIVEN a value piped from a binary file: UTF-8 decoding would silently turn 0xff into U+FFFD
+    const stdin = new Uint8Array([...bytes(CANARY_PLAINTEXT), 0xff, 0xfe]);
+    // WHEN encrypting it (no AWS endpoint or credentials here: reaching KMS would fail differently)
+    const r = await run(['--key', 'alias/k', '--name', 'a/b'], stdin);
+    // THEN exit 1 with the UTF-8 error, and the buffer holding the value is zeroed
+    expect([r.code, r.err.join('')]).to.deep.equal([1, 'kms-secrets: error: the value from stdin is not UTF-8 text; Secrets Manager stores kms-secrets values as SecretString text\n']);
+    expect(stdin.every((byte) => byte === 0)).to.equal(true);
+    expectNoCanary([...r.out, ...r.err]);
   });
 
   it('refuses before calling KMS and leaves --to FILE untouched when it cannot be edited in place', async () => {

@@ -6,7 +6,7 @@ import type { SyncItemResult } from '../../../cli/sync.ts';
 
 function context(tty: boolean) {
   const err: string[] = [];
-  const ctx: CliContext = { stdout: () => undefined, stderr: (t) => { err.push(t); }, env: {}, cwd: '/', color: false, debug: false, stderrIsTty: tty, readStdin: async () => '' };
+  const ctx: CliContext = { stdout: () => undefined, stderr: (t) => { err.push(t); }, env: {}, cwd: '/', color: false, debug: false, stderrIsTty: tty, readStdin: async () => new Uint8Array() };
   return { ctx, err };
 }
 const result = (name: string, outcome: SyncItemResult['outcome']): SyncItemResult => ({ name, planned: 'create', outcome });
