@@ -44,12 +44,18 @@ export interface PlanOptions {
   readonly keep?: ReadonlySet<string>;
   /** States found outside the owner's listing (DescribeSecret of the would-be creates), by name. */
   readonly others?: ReadonlyMap<string, SecretState>;
+  /** Names whose DescribeSecret failed, with the reason: planned invalid, so one refusal does not hide the rest. */
+  readonly unreadable?: ReadonlyMap<string, string>;
 }
 
 /** Decides every secret's action. `owned` is the owner's ListSecrets result (pending deletion included). */
 export function planSecrets(desired: readonly DesiredSecret[], owned: readonly SecretState[], options: PlanOptions): Plan {
   const byName = new Map(owned.map((state) => [state.name, state]));
-  const items: PlanItem[] = desired.map((secret) => planOne(secret, byName.get(secret.spec.name) ?? options.others?.get(secret.spec.name), options.owner));
+  const items: PlanItem[] = desired.map((secret) => {
+    const reason = options.unreadable?.get(secret.spec.name);
+    if (reason !== undefined) return { name: secret.spec.name, action: 'invalid', detail: [`cannot read its live state: ${reason}`], decrypts: false, desired: secret };
+    return planOne(secret, byName.get(secret.spec.name) ?? options.others?.get(secret.spec.name), options.owner);
+  });
   if (options.prune) {
     const wanted = new Set(desired.map((secret) => secret.spec.name));
     for (const state of owned) {

@@ -4,6 +4,7 @@
  * with DescribeSecret (strongly consistent), which also spots a same-named secret kms-secrets does not manage.
  */
 import type { SecretState } from '../../core/aws.ts';
+import { describeError } from '../../core/errors.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP, awsPortsFor, ownerTagValue } from '../aws-options.ts';
 import { UsageError, type CliContext, type Command, type CommandInput } from '../command.ts';
 import { planSecrets, type Plan } from '../plan.ts';
@@ -20,14 +21,16 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   const listed = new Set(owned.map((state) => state.name));
   const missing = loaded.secrets.filter((secret) => !listed.has(secret.spec.name)).map((secret) => secret.spec.name);
   const others = new Map<string, SecretState>();
+  const unreadable = new Map<string, string>();
   const described = await runPool(missing, DEFAULT_CONCURRENCY, (name) => ports.secrets.describe(name));
   described.forEach((result, i) => {
-    if (result.status === 'rejected') throw result.reason;
-    if (result.value !== undefined) others.set(missing[i] as string, result.value);
+    // One refused DescribeSecret (a name outside the role's prefix) marks that secret alone, as sync would fail it alone.
+    if (result.status === 'rejected') unreadable.set(missing[i] as string, describeError(result.reason));
+    else if (result.value !== undefined) others.set(missing[i] as string, result.value);
   });
   // As sync does: never plan deleting a secret whose entry is broken, nor prune at all when a file is unreadable.
   const keep = namesWithProblems(loaded);
-  const plan = planSecrets(loaded.secrets, owned, { owner, prune: input.values.prune === true && keep !== undefined, others, ...(keep ? { keep } : {}) });
+  const plan = planSecrets(loaded.secrets, owned, { owner, prune: input.values.prune === true && keep !== undefined, others, unreadable, ...(keep ? { keep } : {}) });
   if (input.values.json === true) context.stdout(`${JSON.stringify(planJson(plan, owner, loaded.problems.map((p) => p.message), ports.calls), null, 2)}\n`);
   else {
     for (const item of plan.items) if (item.action !== 'unchanged' || input.values.verbose === true) context.stdout(`${planLine(item)}\n`);

@@ -45,6 +45,19 @@ describe('planSecrets', () => {
     expect(plan.items[0]?.detail).to.deep.equal(['description']);
   });
 
+  it('marks only the secret whose live state could not be read invalid, and still plans the others', () => {
+    // GIVEN DescribeSecret was refused for one would-be create (e.g. a name outside the pipeline role's prefix)
+    const a = desired('app/a', ct('a1'));
+    const b = desired('app/b', ct('b1'));
+    const unreadable = new Map([['app/a', 'AccessDeniedException: not authorized to perform secretsmanager:DescribeSecret']]);
+    // WHEN planning
+    const plan = planSecrets([a, b], [], { owner: OWNER, unreadable });
+    // THEN that one is invalid with the reason (sync fails it alone as well) and the other is still a create
+    expect(plan.items.map((i) => [i.name, i.action])).to.deep.equal([['app/a', 'invalid'], ['app/b', 'create']]);
+    expect(plan.items[0]?.detail).to.deep.equal(['cannot read its live state: AccessDeniedException: not authorized to perform secretsmanager:DescribeSecret']);
+    expect(plan.counts).to.include({ invalid: 1, create: 1 });
+  });
+
   it('reports another owner\'s secret as not managed', () => {
     const a = desired('app/a', ct('a1'));
     const plan = planSecrets([a], [], { owner: OWNER, others: new Map([['app/a', live(a, { owner: 'cloudformation:us-east-1:stack' })]]) });
