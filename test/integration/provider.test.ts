@@ -160,6 +160,19 @@ describe('dist/handler.mjs on the emulator', function () {
     expect(response.Status).to.equal('SUCCESS');
   });
 
+  it('keeps the secret when a resource renamed with the same Name has its old logical ID deleted', async () => {
+    const renamed = { Name: 'app/renamed', Values: [{ Ciphertext: ct.unbound }] };
+    const { response: created } = await invoke((url) => createEvent(url, 'OldId', renamed));
+    const { response: adopted } = await invoke((url) => createEvent(url, 'NewId', renamed));
+    expect(adopted).to.include({ Status: 'SUCCESS', PhysicalResourceId: created.PhysicalResourceId });
+    const { response: cleanup, logs } = await invoke((url) => deleteEvent(url, 'OldId', created.PhysicalResourceId, renamed));
+    expect(cleanup.Status).to.equal('SUCCESS');
+    expect(logs.find((l) => l.message === 'request done')?.outcome).to.equal('claimed-by-another-resource');
+    expect(valueOf(created.PhysicalResourceId)).to.equal(`${CANARY_PLAINTEXT}-U`);
+    await invoke((url) => deleteEvent(url, 'NewId', created.PhysicalResourceId, { ...renamed, RecoveryWindowInDays: '0' }));
+    expect(await describe_(created.PhysicalResourceId)).to.equal(undefined);
+  });
+
   it('never let the canary plaintext or the ResponseURL query into a log line or response', () => {
     expect(server.violations).to.deep.equal([]);
     expect(outputs.length).to.be.greaterThan(20);
