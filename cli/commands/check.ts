@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { RESOURCE_TYPE } from '../../core/constants.ts';
-import { describeError, errorName } from '../../core/errors.ts';
+import { describeError, errorName, setupProblem } from '../../core/errors.ts';
 import { checkSpec } from '../../core/secrets.ts';
 import type { SecretValueSpec } from '../../core/spec.ts';
 import { isPlainObject } from '../../macro/json.ts';
@@ -114,8 +114,17 @@ async function dryRunDecrypts(input: CommandInput, refs: readonly CiphertextRef[
       if (errorName(error) !== 'DryRunOperationException') throw error;
     }
   });
+  // No credentials, no Region, no endpoint: one line with the fix, not the same bare "Error" per ciphertext.
+  const setup = results.map((result) => (result.status === 'rejected' ? setupProblem(result.reason) : undefined)).find((p) => p !== undefined);
+  if (setup !== undefined) return [`kms:Decrypt (DryRun) could not be asked: ${setup}`];
   return results.flatMap((result, i) => (result.status === 'fulfilled' ? []
-    : [`${refs[i]?.where}: kms:Decrypt would fail: ${errorName(result.reason) || describeError(result.reason)}`]));
+    : [`${refs[i]?.where}: kms:Decrypt would fail: ${kmsRefusal(result.reason)}`]));
+}
+
+/** KMS's exception name (AccessDeniedException, InvalidCiphertextException, ...), or the whole error when it has none. */
+function kmsRefusal(error: unknown): string {
+  const name = errorName(error);
+  return name !== '' && name !== 'Error' ? name : describeError(error);
 }
 
 /** The `check` command. */

@@ -43,6 +43,23 @@ describe('checkCommand', () => {
     expect(r.out).to.equal('Check: 1 secrets file (0 secrets), 1 template: 3 errors.\n');
   });
 
+  it('says once how to fix the AWS setup when --kms cannot reach KMS, instead of a bare "Error" per ciphertext', async () => {
+    // GIVEN an endpoint nothing listens on (the SDK reads process.env; --region gives this test its own client)
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' });
+    try {
+      // WHEN checking three ciphertexts with --kms
+      const r = await check({ 'a.yaml': `Secrets:\n${['a', 'b', 'c'].map((n) => `  - {Name: app/${n}, Ciphertext: ${CT}}\n`).join('')}` }, ['a.yaml', '--kms', '--region', 'eu-west-3']);
+      // THEN one line with the fix, and exit 1
+      expect([r.code, r.err]).to.deep.equal([1, 'kms-secrets: error: kms:Decrypt (DryRun) could not be asked: cannot reach the AWS endpoint (ECONNREFUSED); check the network, and AWS_ENDPOINT_URL if it is set\n']);
+    } finally {
+      for (const key of ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
+  });
+
   it('fails with a usage error when no PATH is given', async () => {
     expect((await check({}, [])).code).to.equal(2);
   });
