@@ -53,6 +53,7 @@ export interface SecretsPort {
 /** AWS API calls made through one set of ports, by `Service.Operation`, for logs and benchmarks. */
 export type CallCounts = Record<string, number>;
 
+/** The two ports plus their call counters: what `createAwsPorts` hands the handler and the CLI. */
 export interface AwsPorts {
   readonly kms: KmsPort;
   readonly secrets: SecretsPort;
@@ -60,6 +61,7 @@ export interface AwsPorts {
   readonly calls: CallCounts;
 }
 
+/** Client settings; anything left out comes from the SDK's default chain (environment, profile). */
 export interface AwsConfig {
   readonly region?: string;
   readonly profile?: string;

@@ -21,6 +21,7 @@ export interface CfnResponse {
   readonly Data?: Readonly<Record<string, string>>;
 }
 
+/** One HTTP request as the transport sends it: kept plain so a capturing test transport can check the protocol. */
 export interface HttpRequest {
   readonly url: string;
   readonly method: 'PUT';
@@ -68,6 +69,7 @@ export function serializeResponse(response: CfnResponse): string {
   return withPrefix(low);
 }
 
+/** How `submitResponse` sends: transport and logger, plus retry knobs injected so tests need no real timers. */
 export interface SubmitOptions {
   readonly transport: Transport;
   readonly log: Logger;

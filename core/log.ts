@@ -4,8 +4,10 @@
  */
 import { redact } from './redact.ts';
 
+/** The levels the one logger writes; CloudWatch filters on them. */
 export type LogLevel = 'info' | 'warn' | 'error';
 
+/** The logger every module receives: message plus fields, each entry one redacted JSON line. */
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;

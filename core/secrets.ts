@@ -10,11 +10,13 @@ import {
 } from './errors.ts';
 import { fingerprintOf, secretNameProblem, versionIdFor, type SecretSpec, type SecretTag, type SecretValueSpec } from './spec.ts';
 
+/** The ports the core needs; injected so the provider and the CLI share one implementation and tests use fakes. */
 export interface SecretsDeps {
   readonly kms: KmsPort;
   readonly secrets: SecretsPort;
 }
 
+/** Who is writing and what is already known; the owner decides which secrets may be modified. */
 export interface UpsertOptions {
   /** Value of the `kms-secrets:owner` tag this caller manages. */
   readonly owner: string;
@@ -29,6 +31,7 @@ export interface UpsertOptions {
 /** What happened to the value: a new secret, a new version, an old version made current again, or nothing. */
 export type UpsertOutcome = 'created' | 'updated' | 'reverted' | 'unchanged';
 
+/** What an upsert did, in the terms the provider answers (ARN, VersionId) and the CLI reports (outcome). */
 export interface UpsertResult {
   readonly arn: string;
   readonly name: string;
@@ -190,8 +193,10 @@ function currentVersion(state: SecretState): string | undefined {
   return Object.entries(state.versionIdsToStages).find(([, stages]) => stages.includes(CURRENT))?.[0];
 }
 
+/** What a delete did; every outcome but `deleted` means the secret was left as it was. */
 export type DeleteOutcome = 'deleted' | 'absent' | 'not-owned' | 'claimed-by-another-resource' | 'already-deleted';
 
+/** Who asks for the delete and with which recovery window. */
 export interface DeleteOptions {
   readonly owner: string;
   /** Logical ID asking for the delete (provider only): a secret whose resource tag names another one is left alone. */

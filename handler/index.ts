@@ -8,6 +8,7 @@ import { createLogger } from '../core/log.ts';
 import { loggingSafeUrl } from '../core/redact.ts';
 import { runLifecycle, type LifecycleResult } from './lifecycle.ts';
 
+/** Everything the handler needs from outside, injected by the entry so unit tests run on fakes and fake timers. */
 export interface HandlerDeps extends Omit<SubmitOptions, 'log'> {
   readonly ports: () => AwsPorts;
   readonly log: SubmitOptions['log'];

@@ -11,6 +11,7 @@ import { deleteSecret, upsertSecret } from '../core/secrets.ts';
 import { stackOwner } from '../core/spec.ts';
 import { parseProperties } from './properties.ts';
 
+/** The ports and provider settings one request runs with. */
 export interface LifecycleDeps {
   readonly kms: KmsPort;
   readonly secrets: SecretsPort;

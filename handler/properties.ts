@@ -7,6 +7,7 @@ import { DEFAULT_RECOVERY_WINDOW_DAYS, KMS_MAX_CIPHERTEXT_BYTES, RESOURCE_TYPE, 
 import { PropertiesError } from '../core/errors.ts';
 import { secretNameProblem, type SecretSpec, type SecretTag, type SecretValueSpec } from '../core/spec.ts';
 
+/** What properties are read against: the names errors use and the provider's name rules. */
 export interface PropertiesContext {
   readonly logicalId: string;
   readonly stackName: string;
@@ -14,6 +15,7 @@ export interface PropertiesContext {
   readonly namePrefix: string;
 }
 
+/** Parsed properties: the core's SecretSpec, plus the recovery window only a Delete uses. */
 export interface KmsSecretProperties {
   readonly spec: SecretSpec;
   readonly recoveryWindowInDays: number;
