@@ -9,6 +9,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { load } from 'js-yaml';
+import { parseCommandArgs } from '../../cli/args.ts';
+import { COMMANDS } from '../../cli/commands/index.ts';
 import { loadCloudFormationYaml } from '../../cli/yaml.ts';
 import { MACRO_NAME, OWNER_TAG, PROVIDER_ARN_ENV, RESOURCE_TYPE, SERVICE_TIMEOUT_SECONDS, TOKEN_NAME } from '../../core/constants.ts';
 import { ensureBuilt, projectRoot } from '../helpers/emulator.ts';
@@ -310,5 +313,45 @@ describe('examples transformed by dist/macro.mjs', () => {
     expect(values.map((v) => v.Key)).to.have.members(['smtp_password', 'twilio_auth_token', 'webhook_signing_key']);
     const valueFroms = (resources.TaskDefinition.Properties.ContainerDefinitions[0].Secrets as Json[]).map((s) => s.ValueFrom['Fn::Join'][1][1]);
     expect(valueFroms).to.deep.equal([':smtp_password::', ':twilio_auth_token::', ':webhook_signing_key::']);
+  });
+});
+
+describe('examples/pipeline workflow and buildspec', () => {
+  const dir = join(projectRoot, 'examples/pipeline');
+  const workflow = load(readFileSync(join(dir, '.github/workflows/sync-secrets.yml'), 'utf8')) as Json;
+  const buildspec = load(readFileSync(join(dir, 'buildspec.yml'), 'utf8')) as Json;
+  const steps = Object.values(workflow.jobs as Json).flatMap((job: Json) => job.steps as Json[]);
+  const commands = [
+    ...steps.flatMap((step) => (typeof step.run === 'string' ? [step.run as string] : [])),
+    ...Object.values(buildspec.phases as Json).flatMap((phase: Json) => (phase.commands ?? []) as string[]),
+  ].filter((line) => line.includes('kms-secrets '));
+
+  it('runs only kms-secrets command lines the CLI accepts, on folders that exist', () => {
+    expect(commands.length).to.be.at.least(5);
+    const env = buildspec.env.variables as Record<string, string>;
+    for (const line of commands) {
+      // A shell line: drop the redirection, expand the buildspec's own variables, split on blanks.
+      const words = line.replace(/\s*>.*$/, '').replace(/"\$(\w+)"/g, (_m, name: string) => env[name] ?? `$${name}`).split(/\s+/);
+      const [name, ...args] = words.slice(words.indexOf('kms-secrets') + 1);
+      const command = COMMANDS.find((candidate) => candidate.name === name);
+      expect(command, line).to.not.equal(undefined);
+      const parsed = parseCommandArgs(command!, args);
+      for (const path of parsed.positionals) expect(existsSync(join(dir, path)), `${line}: ${path}`).to.equal(true);
+    }
+  });
+
+  it('assumes the role through OIDC with a Region in the job that syncs, and no stored key anywhere', () => {
+    const sync = (workflow.jobs as Json).sync as Json;
+    expect(sync.permissions).to.deep.equal({ 'id-token': 'write', contents: 'read' });
+    const credentials = (sync.steps as Json[]).find((step) => String(step.uses).startsWith('aws-actions/configure-aws-credentials@'));
+    expect(credentials?.with).to.include.keys('role-to-assume', 'aws-region');
+    const text = `${JSON.stringify(workflow)}${JSON.stringify(buildspec)}`;
+    expect(text).to.not.match(/AWS_SECRET_ACCESS_KEY|aws-secret-access-key|AWS_ACCESS_KEY_ID/);
+  });
+
+  it('runs on a maintained Node.js LTS (Node 20 reached end of life on 30 Apr 2026)', () => {
+    const nodes = steps.filter((step) => String(step.uses).startsWith('actions/setup-node@')).map((step) => Number(step.with['node-version']));
+    expect(nodes.length).to.be.at.least(2);
+    for (const version of [...nodes, Number(buildspec.phases.install['runtime-versions'].nodejs)]) expect(version).to.be.at.least(22);
   });
 });
