@@ -173,6 +173,9 @@ export function transformTemplate(fragment: unknown, options: TransformOptions):
           const value = resource[attribute];
           let attributeResult: unknown;
           if (attribute === 'Properties') {
+            if (isPlainObject(value) && Object.hasOwn(value, TOKEN_NAME)) {
+              throw new TransformError(pathText(), `${TOKEN_NAME} is not allowed in place of a resource's Properties; tokens belong inside them`);
+            }
             const condition = resource.Condition;
             if (condition !== undefined && typeof condition !== 'string') {
               throw new TransformError(`Resources.${id}.Condition`, `must be a condition name; got ${describeType(condition)}`);
