@@ -67,6 +67,8 @@ const KEY = /^[^:]{1,256}$/;
 const TAG_KEY_MAX = 128;
 const TAG_VALUE_MAX = 256;
 const DESCRIPTION_MAX = 2048;
+// The provider refuses these (its owner, fingerprint and resource tags; AWS's own), so refuse them at transform time.
+const RESERVED_TAG_PREFIXES: readonly string[] = ['kms-secrets:', 'aws:'];
 
 /**
  * Validates a whole token value: the short form (a ciphertext string or intrinsic) or the long form (a properties
@@ -196,6 +198,9 @@ function parseTags(raw: unknown, options: TokenOptions, fail: Fail): { Key: stri
   return pairs.map(([key, tagValue], i) => {
     if (typeof key !== 'string' || key.length === 0 || key.length > TAG_KEY_MAX) {
       return fail(`property "Tags" item ${i} Key must be a string of 1-${TAG_KEY_MAX} characters; got ${describeType(key)}`);
+    }
+    if (RESERVED_TAG_PREFIXES.some((prefix) => key.startsWith(prefix))) {
+      return fail(`property "Tags" key "${shorten(key)}" uses a reserved prefix (kms-secrets: and aws: are kept for kms-secrets and AWS)`);
     }
     if (typeof tagValue === 'string' ? tagValue.length > TAG_VALUE_MAX : !(options.allowIntrinsics !== false && isIntrinsic(tagValue))) {
       return fail(`property "Tags" value of "${shorten(key)}" must be a string of 0-${TAG_VALUE_MAX} characters; got ${describeType(tagValue)}`);
