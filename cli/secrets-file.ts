@@ -31,10 +31,13 @@ export interface SecretsProblem {
   readonly name?: string;
 }
 
+/** What a set of secrets files holds: the usable secrets, the problems, and which secret names each file mentions. */
 export interface LoadedSecrets {
   readonly files: readonly string[];
   readonly secrets: readonly DesiredSecret[];
   readonly problems: readonly SecretsProblem[];
+  /** File → the Names its entries give, valid or not (so `--since` can tell which broken secrets it touches). */
+  readonly names: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 interface EntryOccurrence extends TokenOccurrence {
@@ -138,20 +141,25 @@ export async function loadSecrets(paths: readonly string[]): Promise<LoadedSecre
   const files = await listSecretsFiles(paths);
   const occurrences: EntryOccurrence[] = [];
   const problems: SecretsProblem[] = [];
+  const names = new Map<string, Set<string>>();
   for (const file of files) {
     const parsed = parseSecretsFile(file, await readFile(file, 'utf8'));
     occurrences.push(...parsed.occurrences);
     problems.push(...parsed.problems);
+    names.set(file, new Set([...parsed.occurrences.map((o) => o.token.name as string), ...parsed.problems.flatMap((p) => (p.name !== undefined ? [p.name] : []))]));
   }
-  return { files, secrets: groupEntries(occurrences, problems), problems };
+  return { files, secrets: groupEntries(occurrences, problems), problems, names };
 }
 
 /** Only the secrets defined (at least in part) in `files`, and only the problems found in them (`--since`). */
 export function onlyFromFiles(loaded: LoadedSecrets, files: ReadonlySet<string>): LoadedSecrets {
+  const touched = new Set([...files].flatMap((file) => [...(loaded.names.get(file) ?? [])]));
   return {
     files: loaded.files.filter((file) => files.has(file)),
     // Every entry of a selected secret is kept, also from unchanged files: a JSON secret is written whole.
     secrets: loaded.secrets.filter((secret) => secret.files.some((file) => files.has(file))),
-    problems: loaded.problems.filter((problem) => files.has(problem.file)),
+    // Likewise a problem in an unchanged file that breaks a selected secret: it is why that secret is not written.
+    problems: loaded.problems.filter((problem) => files.has(problem.file) || (problem.name !== undefined && touched.has(problem.name))),
+    names: new Map([...loaded.names].filter(([file]) => files.has(file))),
   };
 }

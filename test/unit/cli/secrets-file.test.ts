@@ -119,4 +119,17 @@ describe('onlyFromFiles', () => {
     expect(picked.secrets.map((s) => [s.spec.name, s.spec.values.length])).to.deep.equal([['db', 2]]);
     expect(picked.problems).to.deep.equal([]);
   });
+  it('keeps the problem of an unchanged file when it breaks a secret that a changed file defines', async () => {
+    // GIVEN a JSON secret whose "user" entry (a.yaml) changed and whose "password" entry (b.yml, unchanged) is broken
+    const root = await tree({
+      'a.yaml': `Secrets:\n  - {Name: db, Key: user, Ciphertext: ${CT1}}\n`,
+      'b.yml': 'Secrets:\n  - {Name: db, Key: password, Ciphertext: 42}\n',
+    });
+    // WHEN only a.yaml is selected (--since)
+    const picked = onlyFromFiles(await loadSecrets([root]), new Set([`${root}/a.yaml`]));
+    // THEN the secret is not written, and the reason is still reported (sync then exits 1, not 0 with nothing to do)
+    expect(picked.secrets).to.deep.equal([]);
+    expect(picked.problems.map((p) => [p.name, p.message.endsWith('b.yml: Secrets[0] "db": secret property "Ciphertext" must be a string; got a number')]))
+      .to.deep.equal([['db', true]]);
+  });
 });
