@@ -36,14 +36,19 @@ describe('handler', () => {
     expect(response.fragment).to.deep.equal(fixture('no-tokens-unchanged'));
   });
 
-  it('shares no state between two calls in one warm container', async () => {
-    // GIVEN a first call that generates a secret and a second whose template has no token at all
+  it('shares no state between calls in one warm container', async () => {
+    // GIVEN calls with different tokens, with a token-free template and a refused one in between
     const first = await handler(event(fixture('short-form-string'), 'req-1'));
-    const second = await handler(event({ Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } }, 'req-2'));
-    const again = await handler(event(fixture('short-form-string'), 'req-3'));
-    // THEN the second carries nothing of the first, and the third equals the first
-    expect(second).to.deep.equal({ requestId: 'req-2', status: 'success', fragment: { Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } } });
-    expect(again.fragment).to.deep.equal(first.fragment);
+    const empty = await handler(event({ Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } }, 'req-2'));
+    const refused = await handler(event((readJson(join(FIXTURES, 'refusals/conflict-description.json')) as { template: unknown }).template, 'req-3'));
+    const other = await handler(event(fixture('same-name-different-keys'), 'req-4'));
+    const again = await handler(event(fixture('short-form-string'), 'req-5'));
+    // THEN each answer is exactly what a fresh container gives: no secret, ID or condition of another call leaks in
+    expect(first.fragment).to.deep.equal(expected('short-form-string'));
+    expect(empty).to.deep.equal({ requestId: 'req-2', status: 'success', fragment: { Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } } });
+    expect(refused.status).to.equal('failure');
+    expect(other.fragment).to.deep.equal(expected('same-name-different-keys'));
+    expect(again.fragment).to.deep.equal(expected('short-form-string'));
   });
 
   it('reads the provider ARN on every call, not once per container', async () => {
