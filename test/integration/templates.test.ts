@@ -173,8 +173,16 @@ describe('template.yaml', () => {
     expect(resources.KeyAliasResource.Properties.TargetKeyId).to.deep.equal({ Ref: 'Key' });
     const [root, deny] = resources.Key.Properties.KeyPolicy.Statement as Json[];
     expect(root!.Principal).to.deep.equal({ AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } });
-    expect(deny).to.include({ Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt' });
+    expect(deny).to.include({ Effect: 'Deny', Principal: '*' });
+    expect(asList(deny!.Action)).to.include('kms:Decrypt');
     expect(deny!.Condition.ArnNotEquals['aws:PrincipalArn'][0]).to.deep.equal({ 'Fn::GetAtt': ['ProviderRole', 'Arn'] });
+  });
+
+  it('denies ReEncryptFrom with direct Decrypt, since re-encrypting under a key one controls is decrypting', () => {
+    // kms:ReEncryptFrom decrypts the ciphertext inside KMS and encrypts it under a destination key the caller picks;
+    // an administrator's kms:* IAM policy would otherwise turn any repository ciphertext into one they can read.
+    const deny = (resources.Key.Properties.KeyPolicy.Statement as Json[]).find((s) => s.Effect === 'Deny')!;
+    expect(asList(deny.Action)).to.have.members(['kms:Decrypt', 'kms:ReEncryptFrom']);
   });
 
   it('trusts GitHub Actions of one repository and subject only, with the owner tag scoped to the CLI', () => {
