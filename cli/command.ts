@@ -19,6 +19,8 @@ export interface CliContext {
   readonly color: boolean;
   /** Whether stderr is a terminal (progress lines are drawn only then; absent counts as false). */
   readonly stderrIsTty?: boolean;
+  /** Whether stdin is a terminal: encrypt then refuses to read it, since a typed value would echo on screen. */
+  readonly stdinIsTty?: boolean;
   /** Whether --debug was given (the runner then prints stack traces). */
   readonly debug: boolean;
   /**

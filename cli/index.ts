@@ -18,6 +18,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   color: colorEnabled(process.env, process.stderr.isTTY === true),
   stderrIsTty: process.stderr.isTTY === true,
+  stdinIsTty: process.stdin.isTTY === true,
   debug: false,
   readStdin: () => buffer(process.stdin),
 }, COMMANDS, packageJson.version);

@@ -35,6 +35,10 @@ export function plaintextBytes(raw: Uint8Array, keepNewline: boolean, source: st
 
 async function readPlaintext(input: CommandInput, context: CliContext): Promise<{ raw: Uint8Array; source: string }> {
   const file = stringOption(input, 'plaintext-file', 'encrypt');
+  if (file === undefined && context.stdinIsTty === true) {
+    // A value typed at the terminal is echoed on screen (and kept in its scrollback): take it from a pipe or a file.
+    throw new UsageError('encrypt: stdin is a terminal; pipe the value in (printf \'%s\' "$VALUE" | kms-secrets encrypt ...) or use --plaintext-file');
+  }
   if (file === undefined) return { raw: await context.readStdin(), source: 'stdin' };
   try {
     return { raw: await readFile(resolve(context.cwd, file)), source: `"${file}"` };
@@ -118,7 +122,8 @@ export const encryptCommand: Command = {
   help: [
     'Reads the value from stdin (or --plaintext-file), encrypts it with KMS Encrypt under KEY and prints the',
     'entry to add under "Secrets:" in a secrets file, or adds it to FILE (--to). The value is never accepted as',
-    'an argument: arguments end up in shell history and in the process list.',
+    'an argument: arguments end up in shell history and in the process list. stdin must be a pipe or a file,',
+    'not the terminal, where a typed value would be echoed on screen.',
     '',
     'Exactly one trailing newline is dropped, so `echo pw | kms-secrets encrypt ...` stores "pw" (use',
     '--keep-newline to keep it). The value must be 1-4096 bytes of UTF-8 text (the KMS Encrypt limit).',

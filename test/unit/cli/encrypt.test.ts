@@ -66,6 +66,19 @@ describe('encryptCommand', () => {
     expect([bad.code, bad.err.join('')]).to.deep.equal([2, 'kms-secrets: error: encrypt: --name must be 1-512 characters of A-Z a-z 0-9 / _ + = . @ - (run "kms-secrets --help")\n']);
   });
 
+  it('refuses to read the value from a terminal, where typing it would echo it on screen', async () => {
+    // GIVEN stdin is a terminal (nothing piped in)
+    const c = context(mkdtempSync(join(tmpdir(), 'ks-enc-')), CANARY_PLAINTEXT);
+    let read = false;
+    const ctx: CliContext = { ...c.ctx, stdinIsTty: true, readStdin: async () => { read = true; return bytes(CANARY_PLAINTEXT); } };
+    // WHEN encrypting without --plaintext-file
+    const code = await runCli(['encrypt', '--key', 'alias/k', '--name', 'a/b'], ctx, [encryptCommand], '0.0.0');
+    // THEN a usage error saying how to pass the value, and stdin is never read
+    expect(code).to.equal(2);
+    expect(c.err.join('')).to.contain('stdin is a terminal');
+    expect(read).to.equal(false);
+  });
+
   it('refuses stdin bytes that are not UTF-8 before calling KMS, and zeroes them', async () => {
     // GIVEN a value piped from a binary file: UTF-8 decoding would silently turn 0xff into U+FFFD
     const stdin = new Uint8Array([...bytes(CANARY_PLAINTEXT), 0xff, 0xfe]);
