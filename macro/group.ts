@@ -151,7 +151,7 @@ function merge<O extends TokenOccurrence>(group: MutableGroup<O>, token: KmsSecr
   for (const setting of SETTINGS) {
     const value = token[setting];
     if (value === undefined) continue;
-    const settingCanonical = canonicalJson(value);
+    const settingCanonical = canonicalJson(setting === 'tags' ? sortedTags(value as NonNullable<KmsSecretToken['tags']>) : value);
     const before = group.seen.get(setting);
     if (before === undefined) {
       group.seen.set(setting, { path, canonical: settingCanonical });
@@ -160,6 +160,11 @@ function merge<O extends TokenOccurrence>(group: MutableGroup<O>, token: KmsSecr
       conflict(before.path, `gives a different ${SETTING_PROPERTY[setting]}`);
     }
   }
+}
+
+/** Tags in Key order: the same set given as a map and as a list, or in another order, is the same setting. */
+function sortedTags(tags: NonNullable<KmsSecretToken['tags']>): KmsSecretToken['tags'] {
+  return [...tags].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
 }
 
 function viewOf<O extends TokenOccurrence>(group: MutableGroup<O>): SecretGroup<O> {

@@ -38,6 +38,19 @@ describe('groupTokens', () => {
       .to.throw(TokenError, 'different DeletionPolicy');
   });
 
+  it('accepts the same Tags for one Name whatever their order or form', () => {
+    // GIVEN two tokens of one secret giving the same tags, one as a map and one as a list in another order
+    const groups = groupTokens([
+      at('a', { Ciphertext: A, Name: 'n', Key: 'x', Tags: { team: 'db', env: 'prod' } }),
+      at('b', { Ciphertext: B, Name: 'n', Key: 'y', Tags: [{ Key: 'env', Value: 'prod' }, { Key: 'team', Value: 'db' }] }),
+    ]);
+    // THEN they are one secret with the first token's tags, and different tags are still refused
+    expect(groups).to.have.length(1);
+    expect(groups[0]?.tags).to.deep.equal([{ Key: 'team', Value: 'db' }, { Key: 'env', Value: 'prod' }]);
+    expect(() => groupTokens([at('a', { Ciphertext: A, Name: 'n', Key: 'x', Tags: { team: 'db' } }), at('b', { Ciphertext: B, Name: 'n', Key: 'y', Tags: { team: 'web' } })]))
+      .to.throw(TokenError, 'b: Fn::KmsSecret for secret "n" gives a different Tags (conflicts with a)');
+  });
+
   it('keeps two groupers independent', () => {
     const one = createTokenGrouper();
     const two = createTokenGrouper();
