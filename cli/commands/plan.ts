@@ -80,7 +80,7 @@ export const planCommand: Command = {
     'Options:',
     '  --owner NAME         owner tag value is cli:NAME (default: cli:default); use one per pipeline',
     '  --since GIT_REF      only secrets defined in files changed since GIT_REF (git diff --name-only)',
-    '  --prune              also plan deleting this owner\'s secrets that are no longer in the repository',
+    '  --prune              also plan deleting this owner\'s secrets that no file under the given PATHs defines',
     '  --detailed-exitcode  exit 2 when changes are pending, 0 when there is nothing to do',
     '  --json               print the plan as JSON on stdout',
     '  --verbose            also list unchanged secrets',
