@@ -40,7 +40,8 @@ describe('kms-secrets pipeline commands (emulator)', () => {
     return { status: out.status ?? -1, stdout: out.stdout, stderr: out.stderr };
   }
   const syncJson = (cwd: string, args: string[]): { status: number; report: SyncJson; stderr: string } => {
-    const out = run(cwd, ['sync', ...args, '--json']);
+    // --debug on every sync: the canary check in after() then covers the debug output too (issue 4).
+    const out = run(cwd, ['sync', ...args, '--json', '--debug']);
     return { status: out.status, report: JSON.parse(out.stdout) as SyncJson, stderr: out.stderr };
   };
   const valueOf = (name: string) => awsCli(['secretsmanager', 'get-secret-value', '--secret-id', name, '--query', 'SecretString', '--output', 'text'], emulator().env);
@@ -98,7 +99,7 @@ describe('kms-secrets pipeline commands (emulator)', () => {
     awsCli(['secretsmanager', 'create-secret', '--name', 't3/foreign', '--secret-string', 'theirs'], emulator().env);
     const garbage = Buffer.from('not a kms ciphertext blob').toString('base64');
     const dir = repo({
-      'secrets/good.yaml': `Secrets:\n${entry('t3/good', 'g')}${entry('t3/foreign', 'mine')}`,
+      'secrets/good.yaml': `Secrets:\n${entry('t3/good', 'g')}${entry('t3/foreign', `${CANARY_PLAINTEXT}-foreign`)}`,
       'secrets/bad.yaml': `Secrets:\n  - Name: t3/typed\n    Ciphertext: 42\n  - Name: t3/garbage\n    Ciphertext: ${garbage}\n`,
     });
     const { status, report, stderr } = syncJson(dir, ['secrets']);
