@@ -28,8 +28,9 @@ async function git(cwd: string, args: string[]): Promise<string> {
 }
 
 /**
- * Absolute paths of the files that differ between `ref` and the working tree and still exist
- * (a deleted file has no secrets left to sync; `--prune` handles removals, and it refuses `--since`).
+ * Absolute paths of the files that differ between `ref` and the working tree, or are new and not yet committed
+ * (untracked, not ignored), and still exist (a deleted file has no secrets left to sync; `--prune` handles
+ * removals, and it refuses `--since`).
  */
 export async function changedFilesSince(ref: string, cwd: string = process.cwd()): Promise<Set<string>> {
   if (ref.startsWith('-')) throw new GitError(`--since: "${ref}" is not a git ref`);
@@ -37,8 +38,10 @@ export async function changedFilesSince(ref: string, cwd: string = process.cwd()
   await git(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch((error: unknown) => {
     throw new GitError(`--since: unknown git ref "${ref}"`, { cause: error });
   });
-  const out = await git(top, ['diff', '--name-only', '-z', '--no-renames', ref, '--']);
-  return new Set(out.split('\0').filter((name) => name !== '').map((name) => resolve(top, name)).filter((path) => existsSync(path)));
+  const changed = await git(top, ['diff', '--name-only', '-z', '--no-renames', ref, '--']);
+  // git diff leaves out files git does not track yet; a secrets file just written by `encrypt --to` is one.
+  const added = await git(top, ['ls-files', '--others', '--exclude-standard', '-z']);
+  return new Set(`${changed}${added}`.split('\0').filter((name) => name !== '').map((name) => resolve(top, name)).filter((path) => existsSync(path)));
 }
 
 /** Keeps the files of `files` (absolute paths) that are in `changed`. */

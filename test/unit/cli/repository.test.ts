@@ -33,4 +33,13 @@ describe('loadRepository', () => {
     expect(loaded.secrets.map((secret) => secret.spec.name)).to.deep.equal(['app/a']);
     expect(loaded.files).to.have.length(1);
   });
+  it('counts a secrets file added since the ref but not yet committed as changed', async () => {
+    // GIVEN a repository with a new secrets file that is not yet added to git (uncommitted edits count, per --help)
+    const dir = gitRepo({ 'secrets/a.yaml': 'Secrets: []\n' });
+    writeFileSync(join(dir, 'secrets/new.yaml'), `Secrets:\n  - Name: app/new\n    Ciphertext: ${CT}\n`);
+    // WHEN loading with --since HEAD
+    const loaded = await loadRepository({ values: { since: 'HEAD' }, positionals: ['secrets'] }, captureContext({ cwd: dir }), 'sync');
+    // THEN the new file's secret is selected
+    expect(loaded.secrets.map((secret) => secret.spec.name)).to.deep.equal(['app/new']);
+  });
 });
