@@ -15,6 +15,7 @@ import type { DesiredSecret } from './secrets-file.ts';
  */
 export type PlanAction = 'create' | 'update' | 'unchanged' | 'not-managed' | 'delete' | 'invalid';
 
+/** One secret's line in the plan: what sync will do to it, and why. */
 export interface PlanItem {
   readonly name: string;
   readonly action: PlanAction;
@@ -26,6 +27,7 @@ export interface PlanItem {
   readonly live?: SecretState;
 }
 
+/** Every secret's action plus the counts and monthly cost `plan` prints. */
 export interface Plan {
   readonly items: readonly PlanItem[];
   readonly counts: Readonly<Record<PlanAction, number>>;
@@ -36,6 +38,7 @@ export interface Plan {
   readonly monthlyDeltaUsd: number;
 }
 
+/** What {@link planSecrets} needs besides the desired and the owned secrets. */
 export interface PlanOptions {
   readonly owner: string;
   /** Also plan deletes for secrets this owner manages that the repository no longer has. */

@@ -14,6 +14,7 @@ import type { DesiredSecret } from './secrets-file.ts';
 /** What happened to one secret. */
 export type SyncOutcome = 'created' | 'updated' | 'reverted' | 'unchanged' | 'deleted' | 'failed';
 
+/** One secret's outcome, as printed and as `sync --json` reports it. */
 export interface SyncItemResult {
   readonly name: string;
   readonly planned: PlanItem['action'];
@@ -24,6 +25,7 @@ export interface SyncItemResult {
   readonly error?: string;
 }
 
+/** How {@link syncSecrets} runs: owner tag, concurrency, pruning and progress. */
 export interface SyncOptions {
   readonly owner: string;
   readonly concurrency: number;
@@ -35,6 +37,7 @@ export interface SyncOptions {
   readonly onResult?: (result: SyncItemResult, done: number, total: number) => void;
 }
 
+/** The plan that was applied and what happened to each secret. */
 export interface SyncReport {
   readonly plan: Plan;
   readonly results: readonly SyncItemResult[];
