@@ -47,6 +47,47 @@ function templateCiphertexts(file: string, result: Record<string, unknown>): Cip
   return refs;
 }
 
+/** What reading the files found: one-line errors, literal ciphertexts, and the secrets-file entries to group. */
+interface FileFindings {
+  readonly errors: string[];
+  readonly ciphertexts: CiphertextRef[];
+  readonly occurrences: ReturnType<typeof parseSecretsFile>['occurrences'];
+  readonly problems: ReturnType<typeof parseSecretsFile>['problems'];
+  templates: number;
+}
+
+/** Parses every file; a template goes through the transform, anything else is read as a secrets file. */
+async function readFiles(files: readonly string[]): Promise<FileFindings> {
+  const found: FileFindings = { errors: [], ciphertexts: [], occurrences: [], problems: [], templates: 0 };
+  for (const file of files) {
+    const shown = displayPath(file);
+    const text = await readFile(file, 'utf8');
+    let document: unknown;
+    try {
+      document = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : loadCloudFormationYaml(text, shown);
+    } catch (error) {
+      found.errors.push(error instanceof SyntaxError ? `${shown}: not valid JSON` : (error as Error).message);
+      continue;
+    }
+    if (!isTemplate(file, document)) {
+      const parsed = parseSecretsFile(file, text);
+      found.occurrences.push(...parsed.occurrences);
+      found.problems.push(...parsed.problems);
+      continue;
+    }
+    found.templates += 1;
+    try {
+      const { Transform: _transform, ...fragment } = document as Record<string, unknown>;
+      found.ciphertexts.push(...templateCiphertexts(shown, transformTemplate(fragment, { providerArn: PLACEHOLDER_PROVIDER_ARN })));
+    } catch (error) {
+      found.errors.push(`${shown}: ${(error as Error).message}`);
+    }
+  }
+  return found;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 async function run(input: CommandInput, context: CliContext): Promise<number> {
   if (input.positionals.length === 0) throw new UsageError('check: missing PATH or TEMPLATE');
   let files: string[];
@@ -56,35 +97,7 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
     if (error instanceof SecretsPathError) throw new Error(error.message.replace(`${context.cwd}/`, ''));
     throw error;
   }
-  const errors: string[] = [];
-  const ciphertexts: CiphertextRef[] = [];
-  const occurrences: ReturnType<typeof parseSecretsFile>['occurrences'] = [];
-  const problems: ReturnType<typeof parseSecretsFile>['problems'] = [];
-  let templates = 0;
-  for (const file of files) {
-    const shown = displayPath(file);
-    const text = await readFile(file, 'utf8');
-    let document: unknown;
-    try {
-      document = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : loadCloudFormationYaml(text, shown);
-    } catch (error) {
-      errors.push(error instanceof SyntaxError ? `${shown}: not valid JSON` : (error as Error).message);
-      continue;
-    }
-    if (!isTemplate(file, document)) {
-      const parsed = parseSecretsFile(file, text);
-      occurrences.push(...parsed.occurrences);
-      problems.push(...parsed.problems);
-      continue;
-    }
-    templates += 1;
-    try {
-      const { Transform: _transform, ...fragment } = document as Record<string, unknown>;
-      ciphertexts.push(...templateCiphertexts(shown, transformTemplate(fragment, { providerArn: PLACEHOLDER_PROVIDER_ARN })));
-    } catch (error) {
-      errors.push(`${shown}: ${(error as Error).message}`);
-    }
-  }
+  const { errors, ciphertexts, occurrences, problems, templates } = await readFiles(files);
   const secrets = groupEntries(occurrences, problems);
   errors.push(...problems.map((p) => p.message));
   for (const secret of secrets) {
@@ -97,8 +110,9 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   }
   if (input.values.kms === true) errors.push(...await dryRunDecrypts(input, ciphertexts));
   for (const error of errors) context.stderr(errorLine(error, context.color));
-  const kms = input.values.kms === true ? `, ${ciphertexts.length} ciphertext${ciphertexts.length === 1 ? '' : 's'} checked with KMS` : '';
-  context.stdout(`Check: ${files.length - templates} secrets file${files.length - templates === 1 ? '' : 's'} (${secrets.length} secret${secrets.length === 1 ? '' : 's'}), ${templates} template${templates === 1 ? '' : 's'}${kms}: ${errors.length === 0 ? 'ok' : `${errors.length} error${errors.length === 1 ? '' : 's'}`}.\n`);
+  const kms = input.values.kms === true ? `, ${plural(ciphertexts.length, 'ciphertext')} checked with KMS` : '';
+  const verdict = errors.length === 0 ? 'ok' : plural(errors.length, 'error');
+  context.stdout(`Check: ${plural(files.length - templates, 'secrets file')} (${plural(secrets.length, 'secret')}), ${plural(templates, 'template')}${kms}: ${verdict}.\n`);
   return errors.length === 0 ? 0 : 1;
 }
 
