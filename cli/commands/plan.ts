@@ -10,7 +10,7 @@ import { UsageError, type CliContext, type Command, type CommandInput } from '..
 import { planSecrets, type Plan } from '../plan.ts';
 import { planLine, planSummary } from '../progress.ts';
 import { runPool, DEFAULT_CONCURRENCY } from '../pool.ts';
-import { loadRepository, namesWithProblems } from '../repository.ts';
+import { loadRepository, namesWithProblems, pruneAllowed } from '../repository.ts';
 
 async function run(input: CommandInput, context: CliContext): Promise<number> {
   if (input.values.prune === true && input.values.since !== undefined) throw new UsageError('plan: --prune needs the whole repository; it cannot be combined with --since');
@@ -30,7 +30,8 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   });
   // As sync does: never plan deleting a secret whose entry is broken, nor prune at all when a file is unreadable.
   const keep = namesWithProblems(loaded);
-  const plan = planSecrets(loaded.secrets, owned, { owner, prune: input.values.prune === true && keep !== undefined, others, unreadable, ...(keep ? { keep } : {}) });
+  const prune = pruneAllowed(loaded, input.values.prune === true, context, 'plan');
+  const plan = planSecrets(loaded.secrets, owned, { owner, prune, others, unreadable, ...(keep ? { keep } : {}) });
   if (input.values.json === true) context.stdout(`${JSON.stringify(planJson(plan, owner, loaded.problems.map((p) => p.message), ports.calls), null, 2)}\n`);
   else {
     for (const item of plan.items) if (item.action !== 'unchanged' || input.values.verbose === true) context.stdout(`${planLine(item)}\n`);

@@ -8,7 +8,7 @@ import { UsageError, type CliContext, type Command, type CommandInput } from '..
 import { errorLine } from '../io.ts';
 import { DEFAULT_CONCURRENCY } from '../pool.ts';
 import { progressReporter, resultLine, syncSummary } from '../progress.ts';
-import { loadRepository, namesWithProblems } from '../repository.ts';
+import { loadRepository, namesWithProblems, pruneAllowed } from '../repository.ts';
 import { syncSecrets, type SyncReport } from '../sync.ts';
 
 const MAX_CONCURRENCY = 50;
@@ -21,14 +21,12 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   const concurrency = positiveIntOption(input, 'concurrency', 'sync', DEFAULT_CONCURRENCY, MAX_CONCURRENCY);
   const loaded = await loadRepository(input, context, 'sync');
   const keep = namesWithProblems(loaded);
-  if (prune && keep === undefined) {
-    context.stderr(errorLine('sync: not pruning: a secrets file could not be read, so it is unknown which secrets it holds', context.color));
-  }
+  const pruning = pruneAllowed(loaded, prune, context, 'sync');
   const ports = awsPortsFor(input, 'sync');
   const progress = progressReporter(context);
   const started = Date.now();
   const report = await syncSecrets(ports, loaded.secrets, {
-    owner, concurrency, prune: prune && keep !== undefined, ...(keep ? { keep } : {}), onResult: progress.onResult,
+    owner, concurrency, prune: pruning, ...(keep ? { keep } : {}), onResult: progress.onResult,
   });
   progress.end();
   const json = input.values.json === true;

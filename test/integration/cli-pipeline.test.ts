@@ -153,6 +153,13 @@ describe('kms-secrets pipeline commands (emulator)', () => {
     awsCli(['secretsmanager', 'create-secret', '--name', 't6/foreign', '--secret-string', 'f'], emulator().env);
     writeFileSync(join(dir, 'mine.yaml'), `Secrets:\n${keep}`);
     expect(run(dir, ['sync', 'mine.yaml', '--owner', 't6', '--prune', '--since', 'HEAD']).status).to.equal(2);
+    // A secrets file that cannot be read: neither plan nor sync may prune, and both say so.
+    writeFileSync(join(dir, 'broken.yaml'), 'Secrets: 1\n');
+    for (const command of ['plan', 'sync']) {
+      const refused = run(dir, [command, 'mine.yaml', 'broken.yaml', '--owner', 't6', '--prune']);
+      expect(refused.stderr, command).to.contain('not pruning: a secrets file could not be read');
+      expect(refused.stdout, command).to.not.contain('t6/gone');
+    }
     const { status, report } = syncJson(dir, ['mine.yaml', '--owner', 't6', '--prune']);
     expect(status).to.equal(0);
     expect(report.secrets.map((s) => [s.name, s.outcome])).to.deep.equal([['t6/keep', 'unchanged'], ['t6/gone', 'deleted']]);
