@@ -128,7 +128,9 @@ function replaceInItem(source: string, item: TreeNode, entry: EncryptedEntry): s
       ? { from: lineStart(source, context.key.start), to: lineEnd(source, context.value.end), text: '' }
       : { from: context.key.start, to: lineEnd(source, context.value.end), text: contextText.slice(pad.length) });
   }
-  return edits.sort((a, b) => b.from - a.from).reduce((text, edit) => `${text.slice(0, edit.from)}${edit.text}${text.slice(edit.to)}`, source);
+  const edited = edits.sort((a, b) => b.from - a.from).reduce((text, edit) => `${text.slice(0, edit.from)}${edit.text}${text.slice(edit.to)}`, source);
+  // The replaced lines end in "\n"; at the end of a file that had no final newline, keep it without one.
+  return !source.endsWith('\n') && edited.endsWith('\n') ? edited.slice(0, -1) : edited;
 }
 
 function spliceText(source: string, entry: EncryptedEntry): string {

@@ -106,6 +106,12 @@ describe('upsertEntryText (line endings and quoting)', () => {
       .replace('EncryptionContext: {SecretName: prod/mysql}\n', 'EncryptionContext:\n      SecretName: prod/mysql\n')));
   });
 
+  it('adds no newline at the end of a file that had none when the replaced entry is the last one', () => {
+    const source = `# no newline at the end\nSecrets:\n  - Name: prod/db\n    Ciphertext: ${CT_OLD}`;
+    const out = upsertEntryText(source, { name: 'prod/db', ciphertext: CT_NEW });
+    expect(out).to.equal(`# no newline at the end\nSecrets:\n  - Name: prod/db\n    Ciphertext: ${CT_NEW}`);
+  });
+
   it('replaces the entry when its keys are quoted', () => {
     const source = `Secrets:\n  - "Name": prod/db\n    'Ciphertext': ${CT_OLD}\n    "EncryptionContext": {SecretName: prod/db}\n    Description: kept\n`;
     const out = upsertEntryText(source, { name: 'prod/db', ciphertext: CT_NEW, encryptionContext: bound('prod/db') });
