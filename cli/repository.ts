@@ -48,12 +48,12 @@ export function namesWithProblems(loaded: LoadedSecrets): Set<string> | undefine
 }
 
 /**
- * Whether `--prune` may run for `loaded`, saying on stderr why not. A file that could not be read holds unknown
- * secrets, which would otherwise look deleted; plan and sync share this so the plan shows what sync will do.
+ * Whether `--prune` may run for `loaded`, saying on stderr why not. A file (or an entry's Name) that could not be
+ * read hides secrets, which would otherwise look deleted; plan and sync share this so the plan shows what sync does.
  */
 export function pruneAllowed(loaded: LoadedSecrets, prune: boolean, context: CliContext, command: string): boolean {
   if (!prune) return false;
   if (namesWithProblems(loaded) !== undefined) return true;
-  context.stderr(errorLine(`${command}: not pruning: a secrets file could not be read, so it is unknown which secrets it holds`, context.color));
+  context.stderr(errorLine(`${command}: not pruning: a secrets file or an entry's Name could not be read, so it is unknown which secrets it holds`, context.color));
   return false;
 }

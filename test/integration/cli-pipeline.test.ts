@@ -157,7 +157,7 @@ describe('kms-secrets pipeline commands (emulator)', () => {
     writeFileSync(join(dir, 'broken.yaml'), 'Secrets: 1\n');
     for (const command of ['plan', 'sync']) {
       const refused = run(dir, [command, 'mine.yaml', 'broken.yaml', '--owner', 't6', '--prune']);
-      expect(refused.stderr, command).to.contain('not pruning: a secrets file could not be read');
+      expect(refused.stderr, command).to.contain('not pruning: a secrets file or an entry\'s Name could not be read');
       expect(refused.stdout, command).to.not.contain('t6/gone');
     }
     const { status, report } = syncJson(dir, ['mine.yaml', '--owner', 't6', '--prune']);

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadRepository } from '../../../cli/repository.ts';
+import { loadRepository, pruneAllowed } from '../../../cli/repository.ts';
+import { loadSecrets } from '../../../cli/secrets-file.ts';
 import { captureContext } from './context.ts';
 
 const CT = Buffer.from('ciphertext-one').toString('base64');
@@ -41,5 +42,15 @@ describe('loadRepository', () => {
     const loaded = await loadRepository({ values: { since: 'HEAD' }, positionals: ['secrets'] }, captureContext({ cwd: dir }), 'sync');
     // THEN the new file's secret is selected
     expect(loaded.secrets.map((secret) => secret.spec.name)).to.deep.equal(['app/new']);
+  });
+  it('refuses to prune when an entry has no readable Name, saying that rather than blaming an unreadable file', async () => {
+    // GIVEN a readable secrets file with one entry that is not a mapping (its Name cannot be known)
+    const dir = gitRepo({ 'a.yaml': `Secrets:\n  - Name: app/a\n    Ciphertext: ${CT}\n  - just a string\n` });
+    const context = captureContext({ cwd: dir });
+    // WHEN sync asks whether it may prune
+    const allowed = pruneAllowed(await loadSecrets([join(dir, 'a.yaml')]), true, context, 'sync');
+    // THEN no, and the reason names both possible causes
+    expect(allowed).to.equal(false);
+    expect(context.err.join('')).to.equal('kms-secrets: error: sync: not pruning: a secrets file or an entry\'s Name could not be read, so it is unknown which secrets it holds\n');
   });
 });
