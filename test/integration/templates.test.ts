@@ -339,7 +339,7 @@ describe('examples/pipeline workflow and buildspec', () => {
     const env = buildspec.env.variables as Record<string, string>;
     for (const line of commands) {
       // A shell line: drop the redirection, expand the buildspec's own variables, split on blanks.
-      const words = line.replace(/\s*>.*$/, '').replace(/"\$(\w+)"/g, (_m, name: string) => env[name] ?? `$${name}`).split(/\s+/);
+      const words = line.replace(/\s*(>|\|\|).*$/, '').replace(/"\$(\w+)"/g, (_m, name: string) => env[name] ?? `$${name}`).split(/\s+/);
       const [name, ...args] = words.slice(words.indexOf('kms-secrets') + 1);
       const command = COMMANDS.find((candidate) => candidate.name === name);
       expect(command, line).to.not.equal(undefined);
@@ -355,6 +355,15 @@ describe('examples/pipeline workflow and buildspec', () => {
     expect(credentials?.with).to.include.keys('role-to-assume', 'aws-region');
     const text = `${JSON.stringify(workflow)}${JSON.stringify(buildspec)}`;
     expect(text).to.not.match(/AWS_SECRET_ACCESS_KEY|aws-secret-access-key|AWS_ACCESS_KEY_ID/);
+  });
+
+  it('lets a plan that finds a bad or foreign secret report it without stopping the sync of the others', () => {
+    // plan exits 1 for a secret sync will fail alone; as a blocking step it would stop every other secret's sync.
+    const plan = ((workflow.jobs as Json).sync.steps as Json[]).find((step) => String(step.run).includes('kms-secrets plan'));
+    expect(plan?.['continue-on-error']).to.equal(true);
+    const planLines = Object.values(buildspec.phases as Json).flatMap((phase: Json) => (phase.commands ?? []) as string[]).filter((line) => line.includes('kms-secrets plan'));
+    expect(planLines).to.have.length(1);
+    expect(planLines[0]).to.match(/\|\| true$/);
   });
 
   it('runs on a maintained Node.js LTS (Node 20 reached end of life on 30 Apr 2026)', () => {
