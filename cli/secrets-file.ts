@@ -14,7 +14,8 @@ import { displayPath } from './git.ts';
 
 /** The token properties a secrets-file entry may hold (Return, DeletionPolicy and RecoveryWindowInDays are template-only). */
 export const ENTRY_PROPERTIES: readonly TokenProperty[] = ['Name', 'Ciphertext', 'Key', 'EncryptionContext', 'Description', 'Tags', 'KmsKeyId'];
-const SUBJECT = 'secret';
+// What error messages call one item of a secrets file: 'Secrets[1] "db": entry property "Key" ...'.
+const SUBJECT = 'entry';
 
 /** One secret the repository asks for, with every place (file and entry) it is defined. */
 export interface DesiredSecret {

@@ -71,7 +71,7 @@ export function checkSpec(spec: SecretSpec, requireBinding = false): void {
   spec.values.forEach((value, index) => {
     const bound = value.encryptionContext?.[SECRET_NAME_CONTEXT_KEY];
     if (bound === undefined && requireBinding) {
-      throw new BindingError(`${where(spec, value, index)}: this provider requires an EncryptionContext "${SECRET_NAME_CONTEXT_KEY}" equal to the secret name; encrypt it again with --encryption-context ${SECRET_NAME_CONTEXT_KEY}=${spec.name}`);
+      throw new BindingError(`${where(spec, value, index)}: this provider requires an EncryptionContext "${SECRET_NAME_CONTEXT_KEY}" equal to the secret name; encrypt it again bound to its secret with "kms-secrets encrypt --name ${spec.name}" (or "aws kms encrypt --encryption-context ${SECRET_NAME_CONTEXT_KEY}=${spec.name}")`);
     }
     if (bound !== undefined && bound !== spec.name) {
       throw new BindingError(`${where(spec, value, index)}: the ciphertext is bound to secret "${bound}" (EncryptionContext ${SECRET_NAME_CONTEXT_KEY}) and may not be written into "${spec.name}"`);

@@ -105,7 +105,7 @@ describe('kms-secrets pipeline commands (emulator)', () => {
     const { status, report, stderr } = syncJson(dir, ['secrets']);
     expect(status).to.equal(1);
     expect(report.secrets.map((s) => [s.name, s.outcome])).to.deep.equal([['t3/foreign', 'failed'], ['t3/garbage', 'failed'], ['t3/good', 'created']]);
-    expect(stderr).to.contain('secrets/bad.yaml: Secrets[0] "t3/typed": secret property "Ciphertext" must be a string; got a number');
+    expect(stderr).to.contain('secrets/bad.yaml: Secrets[0] "t3/typed": entry property "Ciphertext" must be a string; got a number');
     expect(stderr).to.match(/t3\/garbage.*kms:Decrypt failed/);
     expect(stderr).to.contain('was not created by kms-secrets');
     expect(valueOf('t3/foreign')).to.equal('theirs');

@@ -37,8 +37,8 @@ describe('checkCommand', () => {
     expect(r.code).to.equal(1);
     const lines = r.err.trimEnd().split('\n');
     expect(lines).to.have.length(3);
-    expect(lines.some((l) => l.includes('a.yaml: Secrets[0] "app/x": secret property "Name" must equal EncryptionContext "SecretName"'))).to.equal(true);
-    expect(lines.some((l) => l.includes('a.yaml: Secrets[1] "app/z": secret property "Ciphertext" must be a string; got a list'))).to.equal(true);
+    expect(lines.some((l) => l.includes('a.yaml: Secrets[0] "app/x": entry property "Name" must equal EncryptionContext "SecretName"'))).to.equal(true);
+    expect(lines.some((l) => l.includes('a.yaml: Secrets[1] "app/z": entry property "Ciphertext" must be a string; got a list'))).to.equal(true);
     expect(lines.some((l) => l.includes('bad-template.yaml: Resources.Db.Properties.MasterUserPassword'))).to.equal(true);
     expect(r.out).to.equal('Check: 1 secrets file (0 secrets), 1 template: 3 errors.\n');
   });

@@ -24,17 +24,17 @@ describe('parseSecretsFile', () => {
     expect(occurrences.map((o) => o.token.name)).to.deep.equal(['good/one']);
     expect(problems).to.have.length(1);
     expect(problems[0]?.name).to.equal('bad/one');
-    expect(problems[0]?.message).to.match(/prod\.yaml: Secrets\[1\] "bad\/one": secret property "Ciphertext" must be a string; got a number/);
+    expect(problems[0]?.message).to.match(/prod\.yaml: Secrets\[1\] "bad\/one": entry property "Ciphertext" must be a string; got a number/);
   });
 
   it('refuses template-only properties such as Return', () => {
     const { problems } = parseSecretsFile('/x/a.yaml', `Secrets:\n  - Name: a/b\n    Ciphertext: ${CT1}\n    Return: Arn\n`);
-    expect(problems[0]?.message).to.match(/Secrets\[0\] "a\/b": secret has unknown property "Return"/);
+    expect(problems[0]?.message).to.match(/Secrets\[0\] "a\/b": entry has unknown property "Return"/);
   });
 
   it('requires a Name', () => {
     const { problems } = parseSecretsFile('/x/a.yaml', `Secrets:\n  - Ciphertext: ${CT1}\n`);
-    expect(problems[0]?.message).to.match(/Secrets\[0\]: secret property "Name" is required/);
+    expect(problems[0]?.message).to.match(/Secrets\[0\]: entry property "Name" is required/);
   });
 
   it('reports YAML syntax errors on one line with line and column', () => {
@@ -129,7 +129,7 @@ describe('onlyFromFiles', () => {
     const picked = onlyFromFiles(await loadSecrets([root]), new Set([`${root}/a.yaml`]));
     // THEN the secret is not written, and the reason is still reported (sync then exits 1, not 0 with nothing to do)
     expect(picked.secrets).to.deep.equal([]);
-    expect(picked.problems.map((p) => [p.name, p.message.endsWith('b.yml: Secrets[0] "db": secret property "Ciphertext" must be a string; got a number')]))
+    expect(picked.problems.map((p) => [p.name, p.message.endsWith('b.yml: Secrets[0] "db": entry property "Ciphertext" must be a string; got a number')]))
       .to.deep.equal([['db', true]]);
   });
 });

@@ -27,8 +27,8 @@ describe('groupTokens', () => {
   });
 
   it('uses the given subject in conflict messages', () => {
-    expect(() => groupTokens([at('f.yaml: secrets[0]', { Ciphertext: A, Name: 'n' }), at('g.yaml: secrets[3]', { Ciphertext: A, Name: 'n', Key: 'k' })], 'secret'))
-      .to.throw(TokenError, 'g.yaml: secrets[3]: secret for secret "n" gives a Key where the secret is unkeyed (conflicts with f.yaml: secrets[0])');
+    expect(() => groupTokens([at('f.yaml: secrets[0]', { Ciphertext: A, Name: 'n' }), at('g.yaml: secrets[3]', { Ciphertext: A, Name: 'n', Key: 'k' })], 'entry'))
+      .to.throw(TokenError, 'g.yaml: secrets[3]: entry for secret "n" gives a Key where the secret is unkeyed (conflicts with f.yaml: secrets[0])');
   });
 
   it('refuses different RecoveryWindowInDays and DeletionPolicy for one Name', () => {
