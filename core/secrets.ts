@@ -1,14 +1,15 @@
 /**
  * Decrypt → upsert orchestration shared by the provider and the CLI: binding and ownership checks, deterministic
  * versions, metadata-only updates, restore of a pending-deletion secret, and delete.
- * Plaintext exists only inside `decryptValue`/`writeValue`, as a local between KMS Decrypt and the write.
+ * Plaintext exists only inside core/decrypt.ts and the create/put call here, as a local between Decrypt and the write.
  */
 import type { KmsPort, SecretState, SecretsPort } from './aws.ts';
+import { decryptSecretString, valueLocation } from './decrypt.ts';
 import { FINGERPRINT_TAG, OWNER_TAG, RESOURCE_TAG, SECRET_NAME_CONTEXT_KEY } from './constants.ts';
 import {
-  BindingError, DecryptError, errorName, KmsSecretsError, OwnershipError, SecretNameError, SecretWriteError, setupProblem,
+  BindingError, errorName, KmsSecretsError, OwnershipError, SecretNameError, SecretWriteError, setupProblem,
 } from './errors.ts';
-import { fingerprintOf, secretNameProblem, versionIdFor, type SecretSpec, type SecretTag, type SecretValueSpec } from './spec.ts';
+import { fingerprintOf, secretNameProblem, versionIdFor, type SecretSpec, type SecretTag } from './spec.ts';
 
 /** The ports the core needs; injected so the provider and the CLI share one implementation and tests use fakes. */
 export interface SecretsDeps {
@@ -71,10 +72,10 @@ export function checkSpec(spec: SecretSpec, requireBinding = false): void {
   spec.values.forEach((value, index) => {
     const bound = value.encryptionContext?.[SECRET_NAME_CONTEXT_KEY];
     if (bound === undefined && requireBinding) {
-      throw new BindingError(`${where(spec, value, index)}: this provider requires an EncryptionContext "${SECRET_NAME_CONTEXT_KEY}" equal to the secret name; encrypt it again bound to its secret with "kms-secrets encrypt --name ${spec.name}" (or "aws kms encrypt --encryption-context ${SECRET_NAME_CONTEXT_KEY}=${spec.name}")`);
+      throw new BindingError(`${valueLocation(spec, value, index)}: this provider requires an EncryptionContext "${SECRET_NAME_CONTEXT_KEY}" equal to the secret name; encrypt it again bound to its secret with "kms-secrets encrypt --name ${spec.name}" (or "aws kms encrypt --encryption-context ${SECRET_NAME_CONTEXT_KEY}=${spec.name}")`);
     }
     if (bound !== undefined && bound !== spec.name) {
-      throw new BindingError(`${where(spec, value, index)}: the ciphertext is bound to secret "${bound}" (EncryptionContext ${SECRET_NAME_CONTEXT_KEY}) and may not be written into "${spec.name}"`);
+      throw new BindingError(`${valueLocation(spec, value, index)}: the ciphertext is bound to secret "${bound}" (EncryptionContext ${SECRET_NAME_CONTEXT_KEY}) and may not be written into "${spec.name}"`);
     }
   });
 }
@@ -247,59 +248,4 @@ function secretsAdvice(code: string, operation: string): string {
   if (code === 'LimitExceededException') return 'a Secrets Manager quota was reached (LimitExceededException)';
   if (code === 'EncryptionFailure' || code === 'DecryptionFailure') return `Secrets Manager could not use the secret's KMS key (${code}); check KmsKeyId and the key policy (kms:GenerateDataKey, kms:Decrypt)`;
   return code ? `${code}` : 'unknown error';
-}
-
-/**
- * Decrypts every value and assembles the secret string: one value as is, keyed values as one JSON object with its
- * keys sorted. The version token comes from an order-independent fingerprint, and Secrets Manager refuses a token
- * already used with other data, so the same values must always give the same bytes.
- */
-async function decryptSecretString(kms: KmsPort, spec: SecretSpec): Promise<string> {
-  const texts: string[] = [];
-  for (const [index, value] of spec.values.entries()) texts.push(await decryptValue(kms, spec, value, index));
-  if (spec.values.length === 1 && spec.values[0]?.key === undefined) return texts[0] ?? '';
-  const entries = spec.values.map((v, i): [string, string] => [v.key ?? '', texts[i] ?? '']);
-  return JSON.stringify(Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-async function decryptValue(kms: KmsPort, spec: SecretSpec, value: SecretValueSpec, index: number): Promise<string> {
-  const ciphertext = Buffer.from(value.ciphertext, 'base64');
-  let plaintext: Uint8Array | undefined;
-  try {
-    plaintext = (await kms.decrypt({ ciphertext, ...(value.encryptionContext ? { encryptionContext: value.encryptionContext } : {}) })).plaintext;
-  } catch (error) {
-    throw new DecryptError(`${where(spec, value, index)}: kms:Decrypt failed: ${setupProblem(error) ?? kmsAdvice(errorName(error), value)}`, { cause: error });
-  }
-  try {
-    return utf8.decode(plaintext);
-  } catch {
-    throw new DecryptError(`${where(spec, value, index)}: the decrypted value is not valid UTF-8 text; Secrets Manager SecretString needs text`);
-  } finally {
-    plaintext.fill(0);
-  }
-}
-
-function kmsAdvice(code: string, value: SecretValueSpec): string {
-  const context = value.encryptionContext ? `{${Object.keys(value.encryptionContext).map((k) => `"${k}"`).join(', ')}}` : 'none';
-  switch (code) {
-    case 'InvalidCiphertextException':
-      return `the ciphertext is invalid or the EncryptionContext (given: ${context}) differs from the one it was encrypted with (InvalidCiphertextException); encrypt it again with the same context`;
-    case 'IncorrectKeyException':
-      return 'the ciphertext was encrypted under another KMS key (IncorrectKeyException)';
-    case 'AccessDeniedException':
-      return 'access denied (AccessDeniedException); allow kms:Decrypt on the key (key policy or IAM, including any kms:EncryptionContext condition) for the caller\'s role';
-    case 'NotFoundException':
-      return 'the KMS key that encrypted it does not exist in this account and region (NotFoundException)';
-    case 'DisabledException':
-    case 'KMSInvalidStateException':
-      return `the KMS key is disabled or pending deletion (${code}); enable it`;
-    default:
-      return code ? `${code}` : 'unknown error';
-  }
-}
-
-function where(spec: SecretSpec, value: SecretValueSpec, index: number): string {
-  return value.key === undefined ? `secret "${spec.name}" value ${index + 1}` : `secret "${spec.name}" key "${value.key}"`;
 }
