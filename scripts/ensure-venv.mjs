@@ -22,7 +22,7 @@ function run(command, args) {
 export function ensureVenv({ quiet = false } = {}) {
   const wanted = createHash('sha256').update(readFileSync(requirements)).digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === wanted && existsSync(venvBin('moto_server'))) return;
-  if (!quiet) process.stderr.write('setting up .venv from requirements-dev.txt (moto, cfn-lint, awscli)...\n');
+  if (!quiet) process.stderr.write('setting up .venv from requirements-dev.txt (moto, cfn-lint, awscli, SAM CLI)...\n');
   if (!existsSync(venvBin('python'))) run(process.env.PYTHON ?? 'python3', ['-m', 'venv', venvDir]);
   run(venvBin('python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', requirements]);
   writeFileSync(stamp, `${wanted}\n`);
