@@ -9,7 +9,7 @@ import { isPlainObject } from './json.ts';
 import { namedSecretLogicalId, unnamedSecretLogicalId } from './logical-ids.ts';
 import { tokenReplacement } from './resources.ts';
 import type { KmsSecretToken } from './token.ts';
-import { TransformError } from './transform-error.ts';
+import { TransformError } from './errors.ts';
 import type { TokenSite } from './walk.ts';
 
 /** A token occurrence with its consumer's Condition, from which the secret's own Condition follows. */

@@ -4,7 +4,7 @@
  * too many is, rather than leave CloudFormation to fail the stack operation later without saying where.
  */
 import { MAX_DYNAMIC_REFERENCES } from '../core/constants.ts';
-import { TransformError } from './transform-error.ts';
+import { TransformError } from './errors.ts';
 
 const DYNAMIC_REFERENCE = '{{resolve:';
 

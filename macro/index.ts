@@ -5,8 +5,7 @@
  */
 import { PROVIDER_ARN_ENV } from '../core/constants.ts';
 import { isPlainObject } from './json.ts';
-import { TokenError } from './token.ts';
-import { transformTemplate, TransformError } from './transform.ts';
+import { TemplateError, transformTemplate } from './transform.ts';
 
 /** The response CloudFormation expects; `status` other than "success" fails the stack operation. */
 export interface MacroResponse {
@@ -39,7 +38,7 @@ export async function handler(event: unknown): Promise<MacroResponse> {
     return { requestId, status: 'success', fragment: result };
   } catch (error) {
     // Our errors carry a path and never a value; anything else is a bug whose message we do not trust to be safe.
-    if (error instanceof TransformError || error instanceof TokenError) return fail(error.message);
+    if (error instanceof TemplateError) return fail(error.message);
     return fail(`internal error in the KmsSecrets macro (${error instanceof Error ? error.name : typeof error}); the template was not changed`);
   }
 }

@@ -7,6 +7,9 @@
 import { TOKEN_NAME, SECRET_NAME_CONTEXT_KEY, KMS_MAX_CIPHERTEXT_BYTES } from '../core/constants.ts';
 import { secretNameProblem } from '../core/spec.ts';
 import { describeType, isIntrinsic, isPlainObject, type Intrinsic } from './json.ts';
+import { TokenError } from './errors.ts';
+
+export { TokenError };
 
 /** Every property a token may hold, in the order the docs list them. */
 export const TOKEN_PROPERTIES = [
@@ -44,19 +47,10 @@ export interface TokenOptions {
   readonly allowIntrinsics?: boolean;
   /** Properties accepted; any other is an error (default: all of {@link TOKEN_PROPERTIES}). */
   readonly allowedProperties?: readonly TokenProperty[];
-  /** What the errors call the entry (default `Fn::KmsSecret`; a secrets file might say `secret`). */
+  /** What the errors call the entry (default `Fn::KmsSecret`; secrets files say `entry`). */
   readonly subject?: string;
 }
 
-/** A token or secrets-file entry that breaks the grammar; `path` says where, the message says what was expected. */
-export class TokenError extends Error {
-  readonly path: string;
-  constructor(path: string, message: string) {
-    super(path === '' ? message : `${path}: ${message}`);
-    this.name = 'TokenError';
-    this.path = path;
-  }
-}
 
 const RETURN_MODES: readonly string[] = ['Reference', 'ValueFrom', 'Arn'];
 const DELETION_POLICIES: readonly string[] = ['Delete', 'Retain', 'RetainExceptOnCreate'];

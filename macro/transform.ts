@@ -10,8 +10,7 @@ import type { SecretGroup } from './group.ts';
 import { describeType, isPlainObject, type JsonObject } from './json.ts';
 import { conditionNameFor } from './logical-ids.ts';
 import { secretResource } from './resources.ts';
-import { TokenError } from './token.ts';
-import { TransformError } from './transform-error.ts';
+import { TemplateError, TokenError, TransformError } from './errors.ts';
 import { walkTemplate } from './walk.ts';
 
 /** What the transform needs from its caller. */
@@ -22,7 +21,7 @@ export interface TransformOptions {
 
 /**
  * Rewrites every token of `fragment` (a whole template minus its Transform section). Returns the input itself when
- * it holds no token. Throws {@link TransformError} or {@link TokenError} (both name the path) on a refused template.
+ * it holds no token. Throws a {@link TemplateError} ({@link TransformError} or {@link TokenError}, both naming the path) on a refused template.
  */
 export function transformTemplate(fragment: unknown, options: TransformOptions): JsonObject {
   if (!isPlainObject(fragment)) throw new TransformError('', `the template must be an object; got ${describeType(fragment)}`);
@@ -73,4 +72,4 @@ function secretCondition(group: SecretGroup<MacroOccurrence>, id: string, condit
   return name;
 }
 
-export { TokenError, TransformError };
+export { TemplateError, TokenError, TransformError };

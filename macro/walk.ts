@@ -8,7 +8,7 @@ import { TOKEN_NAME } from '../core/constants.ts';
 import { DynamicReferenceCounter } from './dynamic-references.ts';
 import { describeType, isPlainObject, type JsonObject } from './json.ts';
 import { parseToken, type KmsSecretToken } from './token.ts';
-import { TransformError } from './transform-error.ts';
+import { TransformError } from './errors.ts';
 
 /** The resource whose Properties hold a token. */
 export interface Consumer {

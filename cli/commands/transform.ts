@@ -6,8 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { MACRO_NAME, PROVIDER_ARN_ENV } from '../../core/constants.ts';
 import { isPlainObject } from '../../macro/json.ts';
-import { TokenError } from '../../macro/token.ts';
-import { transformTemplate, TransformError } from '../../macro/transform.ts';
+import { TemplateError, transformTemplate } from '../../macro/transform.ts';
 import { UsageError, type CliContext, type Command, type CommandInput } from '../command.ts';
 import { noteLine } from '../io.ts';
 import { dumpYaml, loadCloudFormationYaml } from '../yaml.ts';
@@ -39,7 +38,7 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   try {
     result = transformTemplate(fragment, { providerArn });
   } catch (error) {
-    if (error instanceof TransformError || error instanceof TokenError) throw new Error(`${file}: ${error.message}`);
+    if (error instanceof TemplateError) throw new Error(`${file}: ${error.message}`);
     throw error;
   }
   context.stdout((format ?? (json ? 'json' : 'yaml')) === 'json' ? `${JSON.stringify(result, null, 2)}\n` : dumpYaml(result));
