@@ -171,6 +171,10 @@ class TemplateWalker {
     if (consumer === undefined) {
       throw new TransformError(where, `${TOKEN_NAME} is not allowed in ${this.placeName()}; tokens belong in resource Properties`);
     }
+    if (this.isSubTemplate()) {
+      throw new TransformError(where, `${TOKEN_NAME} is not allowed as the template string of Fn::Sub (it must be a literal string); `
+        + "put the token in the variable map instead: Fn::Sub: ['...${Pw}...', {Pw: {Fn::KmsSecret: ...}}]");
+    }
     this.path.push(TOKEN_NAME);
     this.visit(node[TOKEN_NAME], false);
     this.path.pop();
@@ -182,6 +186,15 @@ class TemplateWalker {
     const value = this.onToken(token, { path: where, consumer, below: this.path.slice(2) });
     if (token.return === 'Reference') this.references.add();
     return value;
+  }
+
+  /**
+   * True when the walk is at the template string of an `Fn::Sub` (`Fn::Sub: x` or `Fn::Sub: [x, {...}]`), which
+   * CloudFormation requires to be a literal string; the variable map is where values from intrinsics go.
+   */
+  private isSubTemplate(): boolean {
+    const last = this.path.length - 1;
+    return this.path[last] === 'Fn::Sub' || (this.path[last] === 0 && this.path[last - 1] === 'Fn::Sub');
   }
 
   /** What a refusal calls the place the walk is in, outside any resource's Properties. */
