@@ -4,7 +4,7 @@
  * anything elsewhere in the template never renames (and so never replaces) a secret.
  */
 import { createHash } from 'node:crypto';
-import { isPlainObject } from './json.ts';
+import { canonicalJson, isPlainObject } from './json.ts';
 import type { TemplateString } from './token.ts';
 
 /** Every generated logical ID starts with this. */
@@ -12,10 +12,13 @@ export const LOGICAL_ID_PREFIX = 'KmsSecret';
 // CloudFormation allows 255 alphanumeric characters; a shorter readable part keeps IDs legible in the console.
 const READABLE_MAX = 100;
 
-/** The logical ID of the secret named `name`: readable words from the name plus 8 hex of its SHA-256. */
+/**
+ * The logical ID of the secret named `name`: readable words from the name plus 8 hex of its SHA-256. An intrinsic
+ * name is read in key-sorted (canonical) form, as grouping reads it, so its key order never changes the ID.
+ */
 export function namedSecretLogicalId(name: TemplateString): string {
   const words = typeof name === 'string' ? name : stringLeaves(name).join(' ');
-  return build(pascalCase(words), `name\0${typeof name === 'string' ? name : JSON.stringify(name)}`);
+  return build(pascalCase(words), `name\0${typeof name === 'string' ? name : canonicalJson(name)}`);
 }
 
 /**
@@ -41,9 +44,10 @@ function pascalCase(text: string): string {
   return text.split(/[^A-Za-z0-9]+/).map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
 }
 
+/** The strings below `value`, objects read in key order (like {@link canonicalJson}). */
 function stringLeaves(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap(stringLeaves);
-  if (isPlainObject(value)) return Object.values(value).flatMap(stringLeaves);
+  if (isPlainObject(value)) return Object.keys(value).sort().flatMap((key) => stringLeaves(value[key]));
   return [];
 }

@@ -10,6 +10,14 @@ describe('namedSecretLogicalId', () => {
   it('differs for an intrinsic name and for a literal with the same words', () => {
     expect(namedSecretLogicalId({ 'Fn::Sub': 'prod/mysql' })).to.not.equal(namedSecretLogicalId('prod/mysql'));
   });
+
+  it('is the same for an intrinsic name whose keys are written in another order', () => {
+    // GIVEN one Name with its Fn::Sub variable map written in two key orders (grouping already treats them as one)
+    const envFirst = { 'Fn::Sub': ['${Env}/${App}/mysql', { Env: 'prod', App: 'shop' }] };
+    const appFirst = { 'Fn::Sub': ['${Env}/${App}/mysql', { App: 'shop', Env: 'prod' }] };
+    // WHEN each gets its logical ID, THEN both get the same one
+    expect(namedSecretLogicalId(appFirst)).to.equal(namedSecretLogicalId(envFirst));
+  });
 });
 
 describe('unnamedSecretLogicalId', () => {

@@ -90,6 +90,19 @@ describe('transformTemplate', () => {
     expect(refsIn(added)).to.equal(3);
   });
 
+  it('keeps the logical ID of a secret whose intrinsic Name is written with its keys in another order', () => {
+    // GIVEN one intrinsic Name whose Fn::Sub variable map is written in two key orders
+    const named = (vars: Record<string, string>) => db({ 'Fn::KmsSecret': { Ciphertext: A, Name: { 'Fn::Sub': ['${Env}/${App}/db', vars] } } });
+    // WHEN the template uses one order, the other, or both
+    const envFirst = transform({ Resources: { Db: named({ Env: 'prod', App: 'shop' }) } });
+    const appFirst = transform({ Resources: { Db: named({ App: 'shop', Env: 'prod' }) } });
+    const both = transform({ Resources: { Db: named({ App: 'shop', Env: 'prod' }), Replica: named({ Env: 'prod', App: 'shop' }) } });
+    // THEN every template generates the one secret under the same logical ID
+    expect(generatedIds(envFirst)).to.have.length(1);
+    expect(generatedIds(appFirst)).to.deep.equal(generatedIds(envFirst));
+    expect(generatedIds(both)).to.deep.equal(generatedIds(envFirst));
+  });
+
   it('gives logical IDs of at most 255 alphanumeric characters when names and paths are long', () => {
     const longName = `${'a/'.repeat(200)}x`;
     const longId = `Resource${'X'.repeat(200)}`;
