@@ -27,6 +27,8 @@ export const FINGERPRINT_TAG = 'kms-secrets:fingerprint';
  * deletes the old one; the old one's Delete must then leave the secret alone.
  */
 export const RESOURCE_TAG = 'kms-secrets:resource';
+/** Keys that could reach an object's prototype when user JSON is copied; refused or dropped wherever it is walked (middy's rule). */
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 /** Encryption context key that binds a ciphertext to the one secret it may be written into. */
 export const SECRET_NAME_CONTEXT_KEY = 'SecretName';
 

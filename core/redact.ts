@@ -3,13 +3,13 @@
  * fields are masked, and prototype-polluting keys are dropped. The logger applies it to everything, so redaction
  * never depends on the call site remembering it (the drift aws-cdk's runtime shows).
  */
+import { PROTOTYPE_KEYS } from './constants.ts';
 
 /** What masked fields are replaced with. */
 export const MASK = '*****';
 
 /** Fields whose value is, or may be, secret material: always masked whatever their type. */
 const MASKED_KEYS = new Set(['plaintext', 'secretstring', 'secretbinary', 'password', 'authorization', 'x-amz-security-token']);
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const URL_WITH_QUERY = /\b(https?:\/\/[^\s?"'#]+)\?[^\s"']*/g;
 
 /** `protocol//host/path?***`: enough to see where a response went, useless to forge one (aws-cdk `loggingSafeUrl`). */
@@ -33,7 +33,7 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    if (UNSAFE_KEYS.has(key)) continue;
+    if (PROTOTYPE_KEYS.has(key)) continue;
     out[key] = MASKED_KEYS.has(key.toLowerCase()) ? MASK : redact(item, depth + 1);
   }
   return out;

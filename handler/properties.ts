@@ -3,7 +3,9 @@
  * string ("7", "true"; aws-facts.md §2.6), so numbers are parsed here. Errors name the logical ID and property
  * and give the type of a bad value, never the value.
  */
-import { DEFAULT_RECOVERY_WINDOW_DAYS, KMS_MAX_CIPHERTEXT_BYTES, RESOURCE_TYPE, SECRET_NAME_CONTEXT_KEY } from '../core/constants.ts';
+import {
+  DEFAULT_RECOVERY_WINDOW_DAYS, KMS_MAX_CIPHERTEXT_BYTES, PROTOTYPE_KEYS, RESOURCE_TYPE, SECRET_NAME_CONTEXT_KEY,
+} from '../core/constants.ts';
 import { PropertiesError } from '../core/errors.ts';
 import { secretNameProblem, type SecretSpec, type SecretTag, type SecretValueSpec } from '../core/spec.ts';
 
@@ -24,7 +26,6 @@ export interface KmsSecretProperties {
 const KNOWN = new Set(['ServiceToken', 'ServiceTimeout', 'Name', 'Values', 'Ciphertext', 'Key', 'EncryptionContext', 'Description', 'KmsKeyId', 'Tags', 'RecoveryWindowInDays']);
 const VALUE_KNOWN = new Set(['Ciphertext', 'Key', 'EncryptionContext']);
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function typeOf(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
@@ -63,7 +64,7 @@ export function parseProperties(raw: unknown, ctx: PropertiesContext): KmsSecret
       if (!isRecord(context)) return fail(`${path}EncryptionContext`, `must be a map of strings; got ${typeOf(context)}`);
       encryptionContext = {};
       for (const [k, v] of Object.entries(context)) {
-        if (UNSAFE_KEYS.has(k)) fail(`${path}EncryptionContext.${k}`, 'is not an allowed key');
+        if (PROTOTYPE_KEYS.has(k)) fail(`${path}EncryptionContext.${k}`, 'is not an allowed key');
         if (typeof v !== 'string') fail(`${path}EncryptionContext.${k}`, `must be a string; got ${typeOf(v)}`);
         encryptionContext[k] = v as string;
       }

@@ -4,7 +4,7 @@
  * Only the paths that lead to a token are copied; unchanged subtrees are shared with the input (treat both as
  * immutable), which keeps the transform within twice a JSON round trip (bench/transform.ts). State: one walker a call.
  */
-import { TOKEN_NAME } from '../core/constants.ts';
+import { PROTOTYPE_KEYS, TOKEN_NAME } from '../core/constants.ts';
 import { DynamicReferenceCounter } from './dynamic-references.ts';
 import { describeType, isPlainObject, type JsonObject } from './json.ts';
 import { parseToken, type KmsSecretToken } from './token.ts';
@@ -35,9 +35,6 @@ export interface TemplateWalk {
   readonly output: JsonObject;
   readonly changed: boolean;
 }
-
-/** Keys that could reach an object's prototype when user JSON is copied (middy's rule). */
-const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Walks `fragment` (its Resources, if any, already checked to be an object) once, putting `onToken`'s result in each
@@ -207,7 +204,7 @@ class TemplateWalker {
   /** Pushes `key` onto the path, refusing a key that could reach an object prototype. */
   private enterKey(key: string): void {
     this.path.push(key);
-    if (FORBIDDEN_KEYS.has(key)) throw new TransformError(this.pathText(), `key "${key}" is not allowed (it could reach an object prototype)`);
+    if (PROTOTYPE_KEYS.has(key)) throw new TransformError(this.pathText(), `key "${key}" is not allowed (it could reach an object prototype)`);
   }
 
   private pathText(): string {
