@@ -44,7 +44,7 @@ export interface SecretGroup<O extends TokenOccurrence = TokenOccurrence> {
 /** Adds occurrences one at a time (the macro's single walk) and tells whether each opened a new secret. */
 export interface TokenGrouper<O extends TokenOccurrence> {
   /** `index` is the group's position in {@link TokenGrouper.groups}, stable while more occurrences are added. */
-  add(occurrence: O): { readonly group: SecretGroup<O>; readonly created: boolean; readonly index: number };
+  add(occurrence: O): { readonly created: boolean; readonly index: number };
   groups(): SecretGroup<O>[];
 }
 
@@ -55,7 +55,6 @@ interface MutableGroup<O extends TokenOccurrence> {
   /** Where each value key ('' for the unkeyed value) and each setting was first given, for conflict messages. */
   seen: Map<string, { path: string; canonical: string }>;
   occurrences: O[];
-  view: SecretGroup<O> | undefined;
   index: number;
 }
 
@@ -72,14 +71,13 @@ export function createTokenGrouper<O extends TokenOccurrence>(subject: string = 
     let group = byIdentity.get(identity);
     const created = group === undefined;
     if (group === undefined) {
-      group = { values: [], settings: {}, seen: new Map(), occurrences: [], view: undefined, index: byIdentity.size };
+      group = { values: [], settings: {}, seen: new Map(), occurrences: [], index: byIdentity.size };
       if (token.name !== undefined) group.name = token.name;
       byIdentity.set(identity, group);
     }
     merge(group, token, path, subject);
     group.occurrences.push(occurrence);
-    group.view = undefined;
-    return { group: viewOf(group), created, index: group.index };
+    return { created, index: group.index };
   };
   return { add, groups: () => [...byIdentity.values()].map(viewOf) };
 }
@@ -168,11 +166,10 @@ function sortedTags(tags: NonNullable<KmsSecretToken['tags']>): KmsSecretToken['
 }
 
 function viewOf<O extends TokenOccurrence>(group: MutableGroup<O>): SecretGroup<O> {
-  group.view ??= {
+  return {
     ...(group.name !== undefined ? { name: group.name } : {}),
     ...(group.settings as Partial<SecretGroup<O>>),
     values: group.values,
     occurrences: group.occurrences,
   };
-  return group.view;
 }
