@@ -28,3 +28,8 @@ export function errorLine(message: string, color: boolean): string {
 export function noteLine(message: string, color: boolean): string {
   return `kms-secrets: ${paint('note', 'yellow', color)}: ${oneLine(message)}\n`;
 }
+
+/** `value` as the one JSON document a `--json` command prints on stdout. */
+export function jsonDocument(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}

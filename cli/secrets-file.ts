@@ -45,7 +45,7 @@ interface EntryOccurrence extends TokenOccurrence {
   readonly file: string;
 }
 
-/** Raised when a PATH does not exist or holds no secrets file. */
+/** Raised when a PATH does not exist, holds no secrets file, or a file or folder under it cannot be read. */
 export class SecretsPathError extends Error {
   constructor(message: string) {
     super(message);
@@ -59,7 +59,10 @@ const YAML_FILE = /\.ya?ml$/i;
 export async function listSecretsFiles(paths: readonly string[]): Promise<string[]> {
   const found = new Set<string>();
   const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      throw new SecretsPathError(`${dir}: cannot read the folder (${error.code ?? 'read error'})`);
+    });
+    for (const entry of entries) {
       const path = join(dir, entry.name);
       if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') await walk(path);
       else if (entry.isFile() && YAML_FILE.test(entry.name)) found.add(path);
@@ -137,14 +140,17 @@ export function groupEntries(occurrences: readonly EntryOccurrence[], problems: 
   return secrets.sort((a, b) => (a.spec.name < b.spec.name ? -1 : a.spec.name > b.spec.name ? 1 : 0));
 }
 
-/** Reads and groups every secrets file under `paths`. Throws SecretsPathError for a missing PATH. */
+/** Reads and groups every secrets file under `paths`. Throws SecretsPathError for a missing PATH or unreadable file. */
 export async function loadSecrets(paths: readonly string[]): Promise<LoadedSecrets> {
   const files = await listSecretsFiles(paths);
   const occurrences: EntryOccurrence[] = [];
   const problems: SecretsProblem[] = [];
   const names = new Map<string, Set<string>>();
   for (const file of files) {
-    const parsed = parseSecretsFile(file, await readFile(file, 'utf8'));
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new SecretsPathError(`${file}: cannot read it (${error.code ?? 'read error'})`);
+    });
+    const parsed = parseSecretsFile(file, text);
     occurrences.push(...parsed.occurrences);
     problems.push(...parsed.problems);
     names.set(file, new Set([...parsed.occurrences.map((o) => o.token.name as string), ...parsed.problems.flatMap((p) => (p.name !== undefined ? [p.name] : []))]));

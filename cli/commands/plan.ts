@@ -8,6 +8,7 @@ import { describeError } from '../../core/errors.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP, awsPortsFor, ownerTagValue } from '../aws-options.ts';
 import { UsageError, type CliContext, type Command, type CommandInput } from '../command.ts';
 import { planSecrets, type Plan } from '../plan.ts';
+import { jsonDocument, oneLine } from '../io.ts';
 import { planLine, planSummary } from '../progress.ts';
 import { runPool, DEFAULT_CONCURRENCY } from '../pool.ts';
 import { loadRepository, namesWithProblems, pruneAllowed } from '../repository.ts';
@@ -15,7 +16,12 @@ import { loadRepository, namesWithProblems, pruneAllowed } from '../repository.t
 async function run(input: CommandInput, context: CliContext): Promise<number> {
   if (input.values.prune === true && input.values.since !== undefined) throw new UsageError('plan: --prune needs the whole repository; it cannot be combined with --since');
   const owner = ownerTagValue(input, 'plan');
-  const loaded = await loadRepository(input, context, 'plan');
+  const json = input.values.json === true;
+  const loaded = await loadRepository(input, context, 'plan').catch((error: unknown) => {
+    // Nothing is planned, but a machine reading stdout still gets its one document (the error line follows on stderr).
+    if (json && !(error instanceof UsageError)) context.stdout(jsonDocument(planJson(undefined, owner, [oneLine((error as Error).message)], {})));
+    throw error;
+  });
   const ports = awsPortsFor(input, 'plan');
   const owned = await ports.secrets.listByOwner(owner);
   const listed = new Set(owned.map((state) => state.name));
@@ -32,7 +38,7 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   const keep = namesWithProblems(loaded);
   const prune = pruneAllowed(loaded, input.values.prune === true, context, 'plan');
   const plan = planSecrets(loaded.secrets, owned, { owner, prune, others, unreadable, ...(keep ? { keep } : {}) });
-  if (input.values.json === true) context.stdout(`${JSON.stringify(planJson(plan, owner, loaded.problems.map((p) => p.message), ports.calls), null, 2)}\n`);
+  if (json) context.stdout(jsonDocument(planJson(plan, owner, loaded.problems.map((p) => p.message), ports.calls)));
   else {
     for (const item of plan.items) if (item.action !== 'unchanged' || input.values.verbose === true) context.stdout(`${planLine(item)}\n`);
     context.stdout(`${planSummary(plan)}\n`);
@@ -42,18 +48,20 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   return input.values['detailed-exitcode'] === true && pending > 0 ? 2 : 0;
 }
 
-function planJson(plan: Plan, owner: string, problems: string[], calls: Record<string, number>) {
+/** The `--json` plan; `plan` is undefined when the PATHs could not be loaded (nothing listed, nothing planned). */
+function planJson(plan: Plan | undefined, owner: string, problems: string[], calls: Record<string, number>) {
   return {
     owner,
-    secrets: plan.items.map((item) => ({
+    secrets: (plan?.items ?? []).map((item) => ({
       name: item.name, action: item.action, detail: item.detail, decrypts: item.decrypts,
       ...(item.desired ? { fingerprint: item.desired.fingerprint, sources: item.desired.sources } : {}),
       ...(item.live ? { arn: item.live.arn } : {}),
     })),
-    counts: plan.counts,
-    managed: plan.managed,
-    monthlyUsd: plan.monthlyUsd,
-    monthlyDeltaUsd: plan.monthlyDeltaUsd,
+    counts: (plan ?? planSecrets([], [], { owner })).counts,
+    // null, not 0, when unknown: ListSecrets was never called.
+    managed: plan?.managed ?? null,
+    monthlyUsd: plan?.monthlyUsd ?? null,
+    monthlyDeltaUsd: plan?.monthlyDeltaUsd ?? null,
     problems,
     calls: { ...calls },
   };

@@ -5,7 +5,7 @@
  */
 import { AWS_OPTIONS, AWS_OPTIONS_HELP, awsPortsFor, ownerTagValue, positiveIntOption } from '../aws-options.ts';
 import { UsageError, type CliContext, type Command, type CommandInput } from '../command.ts';
-import { errorLine } from '../io.ts';
+import { errorLine, jsonDocument, oneLine } from '../io.ts';
 import { DEFAULT_CONCURRENCY } from '../pool.ts';
 import { progressReporter, resultLine, syncSummary } from '../progress.ts';
 import { loadRepository, namesWithProblems, pruneAllowed } from '../repository.ts';
@@ -19,7 +19,12 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   if (prune && input.values.since !== undefined) throw new UsageError('sync: --prune needs the whole repository; it cannot be combined with --since');
   const owner = ownerTagValue(input, 'sync');
   const concurrency = positiveIntOption(input, 'concurrency', 'sync', DEFAULT_CONCURRENCY, MAX_CONCURRENCY);
-  const loaded = await loadRepository(input, context, 'sync');
+  const json = input.values.json === true;
+  const loaded = await loadRepository(input, context, 'sync').catch((error: unknown) => {
+    // Nothing is synced, but a machine reading stdout still gets its one document (the error line follows on stderr).
+    if (json && !(error instanceof UsageError)) context.stdout(jsonDocument(syncJson(undefined, owner, [oneLine((error as Error).message)], {}, 0)));
+    throw error;
+  });
   const keep = namesWithProblems(loaded);
   const pruning = pruneAllowed(loaded, prune, context, 'sync');
   const ports = awsPortsFor(input, 'sync');
@@ -29,8 +34,7 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
     owner, concurrency, prune: pruning, ...(keep ? { keep } : {}), onResult: progress.onResult,
   });
   progress.end();
-  const json = input.values.json === true;
-  if (json) context.stdout(`${JSON.stringify(syncJson(report, owner, loaded.problems.map((p) => p.message), ports.calls, Date.now() - started), null, 2)}\n`);
+  if (json) context.stdout(jsonDocument(syncJson(report, owner, loaded.problems.map((p) => p.message), ports.calls, Date.now() - started)));
   for (const result of report.results) {
     if (result.outcome === 'failed') context.stderr(errorLine(resultLine(result), context.color));
     else if (!json && result.outcome !== 'unchanged') context.stdout(`${resultLine(result)}\n`);
@@ -39,17 +43,20 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   return report.failed > 0 || loaded.problems.length > 0 ? 1 : 0;
 }
 
-function syncJson(report: SyncReport, owner: string, problems: string[], calls: Record<string, number>, elapsedMs: number) {
+/** The `--json` report; `report` is undefined when the PATHs could not be loaded (nothing listed, nothing synced). */
+function syncJson(report: SyncReport | undefined, owner: string, problems: string[], calls: Record<string, number>, elapsedMs: number) {
+  const results = report?.results ?? [];
   const summary: Record<string, number> = {};
-  for (const result of report.results) summary[result.outcome] = (summary[result.outcome] ?? 0) + 1;
+  for (const result of results) summary[result.outcome] = (summary[result.outcome] ?? 0) + 1;
   return {
     owner,
     summary,
-    failed: report.failed,
-    secrets: report.results,
+    failed: report?.failed ?? 0,
+    secrets: results,
     problems,
-    managed: report.plan.managed,
-    monthlyUsd: report.plan.monthlyUsd,
+    // null, not 0, when unknown: ListSecrets was never called.
+    managed: report?.plan.managed ?? null,
+    monthlyUsd: report?.plan.monthlyUsd ?? null,
     // AWS API calls by operation (SDK retries not counted): the proof that unchanged secrets cost no Decrypt.
     calls: { ...calls },
     elapsedMs,

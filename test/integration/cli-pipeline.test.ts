@@ -143,6 +143,11 @@ describe('kms-secrets pipeline commands (emulator)', () => {
     expect(report.secrets.map((s) => [s.name, s.outcome])).to.deep.equal([['t5/b', 'updated']]);
     expect([valueOf('t5/a'), valueOf('t5/b')]).to.deep.equal(['a1', 'b2']);
     expect(run(dir, ['sync', 'secrets', '--since', 'no-such-ref']).stderr).to.contain('unknown git ref "no-such-ref"');
+    // --json still prints one document when the PATHs cannot be loaded: nothing synced, no AWS call, exit 1.
+    for (const args of [['secrets', '--since', 'no-such-ref'], ['no-such-folder']]) {
+      const failed = syncJson(dir, args);
+      expect([failed.status, failed.report.secrets, failed.report.calls], args.join(' ')).to.deep.equal([1, [], {}]);
+    }
   });
 
   it('with --prune deletes only this owner\'s secrets that left the repository', () => {

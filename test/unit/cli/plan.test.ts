@@ -1,8 +1,14 @@
 import { expect } from 'chai';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SecretState } from '../../../core/aws.ts';
 import { FINGERPRINT_TAG, OWNER_TAG } from '../../../core/constants.ts';
 import { fingerprintOf, versionIdFor, type SecretSpec } from '../../../core/spec.ts';
 import { planSecrets } from '../../../cli/plan.ts';
+import { planCommand } from '../../../cli/commands/plan.ts';
+import { runCli } from '../../../cli/run.ts';
+import { captureContext } from './context.ts';
 import type { DesiredSecret } from '../../../cli/secrets-file.ts';
 
 const OWNER = 'cli:default';
@@ -95,5 +101,20 @@ describe('planSecrets', () => {
     const plan = planSecrets([{ ...bad, spec }], [], { owner: OWNER });
     expect(plan.items[0]?.action).to.equal('invalid');
     expect(plan.items[0]?.detail[0]).to.contain('bound to secret "app/b"');
+  });
+});
+
+describe('planCommand', () => {
+  it('prints one JSON plan listing the problem and planning nothing when a PATH does not exist (--json)', async () => {
+    // GIVEN a PATH that does not exist (no AWS endpoint is set up: reaching AWS would fail differently)
+    const ctx = captureContext({ cwd: mkdtempSync(join(tmpdir(), 'ks-plan-')) });
+    // WHEN planning it with --json
+    const code = await runCli(['plan', 'missing.yaml', '--json'], ctx, [planCommand], '0.0.0');
+    // THEN exit 1 as without --json, the one-line error on stderr, and a plan a machine can parse on stdout
+    expect([code, ctx.err.join('')]).to.deep.equal([1, 'kms-secrets: error: missing.yaml: no such file or folder\n']);
+    expect(JSON.parse(ctx.out.join(''))).to.deep.equal({
+      owner: 'cli:default', secrets: [], counts: { create: 0, update: 0, unchanged: 0, 'not-managed': 0, delete: 0, invalid: 0 },
+      managed: null, monthlyUsd: null, monthlyDeltaUsd: null, problems: ['missing.yaml: no such file or folder'], calls: {},
+    });
   });
 });

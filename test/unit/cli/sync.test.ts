@@ -1,10 +1,17 @@
 import { expect } from 'chai';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { KmsPort, SecretState, SecretsPort } from '../../../core/aws.ts';
 import { OWNER_TAG } from '../../../core/constants.ts';
 import { fingerprintOf, type SecretSpec } from '../../../core/spec.ts';
 import { runPool } from '../../../cli/pool.ts';
 import type { DesiredSecret } from '../../../cli/secrets-file.ts';
 import { syncSecrets } from '../../../cli/sync.ts';
+import { syncCommand } from '../../../cli/commands/sync.ts';
+import { runCli } from '../../../cli/run.ts';
+import { captureContext } from './context.ts';
 
 const OWNER = 'cli:default';
 const CANARY = 'CANARY-9f3b1c-plaintext';
@@ -167,5 +174,47 @@ describe('syncSecrets', () => {
       owner: OWNER, concurrency: 1, onResult: (r, done, total) => seen.push(`${done}/${total} ${r.name} ${r.outcome}`),
     });
     expect(seen).to.deep.equal(['1/2 app/a created', '2/2 app/b created']);
+  });
+});
+
+describe('syncCommand', () => {
+  const sync = async (args: string[]) => {
+    const ctx = captureContext({ cwd: mkdtempSync(join(tmpdir(), 'ks-sync-')) });
+    const code = await runCli(['sync', ...args], ctx, [syncCommand], '0.0.0');
+    return { code, out: ctx.out.join(''), err: ctx.err.join(''), cwd: ctx.cwd };
+  };
+
+  it('prints one JSON report listing the problem and syncing nothing when a PATH does not exist (--json)', async () => {
+    // GIVEN a PATH that does not exist (no AWS endpoint is set up: reaching AWS would fail differently)
+    // WHEN syncing it with --json
+    const r = await sync(['missing-folder', '--json']);
+    // THEN exit 1 as without --json, the one-line error on stderr, and a report a machine can parse on stdout
+    expect([r.code, r.err]).to.deep.equal([1, 'kms-secrets: error: missing-folder: no such file or folder\n']);
+    expect(JSON.parse(r.out)).to.deep.include({
+      owner: 'cli:default', summary: {}, failed: 0, secrets: [], problems: ['missing-folder: no such file or folder'],
+      managed: null, monthlyUsd: null, calls: {},
+    });
+  });
+
+  it('prints one JSON report when a secrets file cannot be read (--json)', async () => {
+    // GIVEN a PATH naming something that is not a readable file (a socket: readFile fails, even for root)
+    const dir = mkdtempSync(join(tmpdir(), 'ks-sync-'));
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(join(dir, 's.yaml'), done));
+    try {
+      const ctx = captureContext({ cwd: dir });
+      // WHEN syncing it with --json
+      const code = await runCli(['sync', 's.yaml', '--json'], ctx, [syncCommand], '0.0.0');
+      // THEN exit 1, one line naming the file on stderr, and the same line as the report's problem
+      expect([code, ctx.err.join('')]).to.deep.equal([1, 'kms-secrets: error: s.yaml: cannot read it (ENXIO)\n']);
+      expect(JSON.parse(ctx.out.join(''))).to.deep.include({ secrets: [], problems: ['s.yaml: cannot read it (ENXIO)'] });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('prints nothing on stdout without --json when a PATH does not exist', async () => {
+    const r = await sync(['missing-folder']);
+    expect([r.code, r.out, r.err]).to.deep.equal([1, '', 'kms-secrets: error: missing-folder: no such file or folder\n']);
   });
 });
