@@ -48,12 +48,11 @@ export class SecretCollector {
   }
 
   /**
-   * The collected secrets, or undefined when there are none. Throws {@link TransformError} when a logical ID is taken
-   * by one of `userIds` or by another secret; renames the provisional replacements (built by this call, never input).
+   * The collected secrets. Throws {@link TransformError} when a logical ID is taken by one of `userIds` or by another
+   * secret; renames the provisional replacements (built by this call, never input).
    */
-  finish(userIds: ReadonlySet<string>): CollectedSecrets | undefined {
+  finish(userIds: ReadonlySet<string>): CollectedSecrets {
     const groups = this.grouper.groups();
-    if (groups.length === 0) return undefined;
     this.logicalIds.forEach((id, index) => {
       if (userIds.has(id) || this.logicalIds.indexOf(id) !== index) {
         throw new TransformError(this.idPlaces[index] ?? '', `the generated logical ID "${id}" is already used in Resources; rename that resource`);

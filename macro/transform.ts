@@ -31,9 +31,9 @@ export function transformTemplate(fragment: unknown, options: TransformOptions):
   }
   const collector = new SecretCollector();
   const { output, changed } = walkTemplate(fragment, (token, site) => collector.add(token, site));
+  // Only a token changes the walk's output, so an unchanged walk means no token and nothing to add.
   if (!changed) return fragment;
   const secrets = collector.finish(new Set(resources === undefined ? [] : Object.keys(resources)));
-  if (secrets === undefined) return fragment;
   return addGeneratedSecrets(output, fragment.Conditions, secrets, options.providerArn);
 }
 
