@@ -154,7 +154,7 @@ export async function upsertSecret(deps: SecretsDeps, spec: SecretSpec, options:
       const code = errorName(error);
       if (!CREATE_CONFLICTS.includes(code)) throw error;
       state = await describe(deps, spec.name);
-      if (!state) throw new SecretWriteError(`secret "${spec.name}": secretsmanager:CreateSecret failed: ${setupProblem(error) ?? secretsAdvice(code, 'CreateSecret')}`, { cause: error });
+      if (!state) throw secretsError(spec.name, 'CreateSecret', error);
       plan = planUpsert(spec, state, options.owner, options.resource);
     }
   }
@@ -236,10 +236,15 @@ async function guard<T>(name: string, operation: string, fn: () => Promise<T>, p
   try {
     return await fn();
   } catch (error) {
-    const code = errorName(error);
-    if (error instanceof KmsSecretsError || passThrough.includes(code)) throw error;
-    throw new SecretWriteError(`secret "${name}": secretsmanager:${operation} failed: ${setupProblem(error) ?? secretsAdvice(code, operation)}`, { cause: error });
+    if (error instanceof KmsSecretsError || passThrough.includes(errorName(error))) throw error;
+    throw secretsError(name, operation, error);
   }
+}
+
+/** A failed Secrets Manager call as a {@link SecretWriteError} saying what to do, with the SDK error as its cause. */
+function secretsError(name: string, operation: string, error: unknown): SecretWriteError {
+  const advice = setupProblem(error) ?? secretsAdvice(errorName(error), operation);
+  return new SecretWriteError(`secret "${name}": secretsmanager:${operation} failed: ${advice}`, { cause: error });
 }
 
 function secretsAdvice(code: string, operation: string): string {
