@@ -42,6 +42,14 @@ export const CREATE_FAILED_MARKER = 'KmsSecrets::CREATE_FAILED';
  */
 export const SERVICE_TIMEOUT_SECONDS = '300';
 
+/** Secrets Manager's longest tag key; the macro and the provider check the same limits. */
+export const TAG_KEY_MAX = 128;
+/** Secrets Manager's longest tag value. */
+export const TAG_VALUE_MAX = 256;
+/** Secrets Manager's longest secret description. */
+export const DESCRIPTION_MAX = 2048;
+/** Tag key prefixes users may not set: kms-secrets keeps its owner, fingerprint and resource tags; AWS keeps its own. */
+export const RESERVED_TAG_PREFIXES: readonly string[] = ['kms-secrets:', 'aws:'];
 /** RecoveryWindowInDays when none is given: the shortest window AWS allows short of deleting at once. */
 export const DEFAULT_RECOVERY_WINDOW_DAYS = 7;
 /** CloudFormation resolves at most 60 dynamic references per template (aws-facts.md §3.2). */

@@ -4,7 +4,8 @@
  * and give the type of a bad value, never the value.
  */
 import {
-  DEFAULT_RECOVERY_WINDOW_DAYS, KMS_MAX_CIPHERTEXT_BYTES, PROTOTYPE_KEYS, RESOURCE_TYPE, SECRET_NAME_CONTEXT_KEY,
+  DEFAULT_RECOVERY_WINDOW_DAYS, DESCRIPTION_MAX, KMS_MAX_CIPHERTEXT_BYTES, PROTOTYPE_KEYS, RESERVED_TAG_PREFIXES,
+  RESOURCE_TYPE, SECRET_NAME_CONTEXT_KEY, TAG_KEY_MAX, TAG_VALUE_MAX,
 } from '../core/constants.ts';
 import { PropertiesError } from '../core/errors.ts';
 import { secretNameProblem, type SecretSpec, type SecretTag, type SecretValueSpec } from '../core/spec.ts';
@@ -104,7 +105,7 @@ export function parseProperties(raw: unknown, ctx: PropertiesContext): KmsSecret
   if (!name.startsWith(ctx.namePrefix)) fail('Name', `"${name}" must start with "${ctx.namePrefix}" (this provider's allowed prefix)`);
 
   const description = optionalString('Description', raw.Description);
-  if (description !== undefined && description.length > 2048) fail('Description', 'must be at most 2048 characters');
+  if (description !== undefined && description.length > DESCRIPTION_MAX) fail('Description', `must be at most ${DESCRIPTION_MAX} characters`);
   const kmsKeyId = optionalString('KmsKeyId', raw.KmsKeyId);
   return {
     spec: {
@@ -122,9 +123,9 @@ function parseTags(raw: unknown, fail: (path: string, problem: string) => never)
     ? raw.map((t: unknown, i: number) => isRecord(t) ? [String(t.Key ?? ''), t.Value, `Tags[${i}]`] as [string, unknown, string] : fail(`Tags[${i}]`, `must be {Key, Value}; got ${typeOf(t)}`))
     : isRecord(raw) ? Object.entries(raw).map(([k, v]) => [k, v, `Tags.${k}`] as [string, unknown, string]) : fail('Tags', `must be a list of {Key, Value} or a map; got ${typeOf(raw)}`);
   return entries.map(([key, value, path]) => {
-    if (key === '' || key.length > 128) fail(path, 'needs a Key of 1-128 characters');
-    if (key.startsWith('kms-secrets:') || key.startsWith('aws:')) fail(path, `uses the reserved key prefix of "${key}"`);
-    if (typeof value !== 'string' || value.length > 256) fail(path, `needs a string Value of at most 256 characters; got ${typeOf(value)}`);
+    if (key === '' || key.length > TAG_KEY_MAX) fail(path, `needs a Key of 1-${TAG_KEY_MAX} characters`);
+    if (RESERVED_TAG_PREFIXES.some((prefix) => key.startsWith(prefix))) fail(path, `uses the reserved key prefix of "${key}"`);
+    if (typeof value !== 'string' || value.length > TAG_VALUE_MAX) fail(path, `needs a string Value of at most ${TAG_VALUE_MAX} characters; got ${typeOf(value)}`);
     return { Key: key, Value: value as string };
   });
 }

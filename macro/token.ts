@@ -4,7 +4,9 @@
  * property means. Pure: no I/O. Errors name the place and the property and give the type of a bad value, never the
  * value (a ciphertext or a name can be sensitive in a log).
  */
-import { TOKEN_NAME, SECRET_NAME_CONTEXT_KEY, KMS_MAX_CIPHERTEXT_BYTES } from '../core/constants.ts';
+import {
+  DESCRIPTION_MAX, KMS_MAX_CIPHERTEXT_BYTES, RESERVED_TAG_PREFIXES, SECRET_NAME_CONTEXT_KEY, TAG_KEY_MAX, TAG_VALUE_MAX, TOKEN_NAME,
+} from '../core/constants.ts';
 import { secretNameProblem } from '../core/spec.ts';
 import { describeType, isIntrinsic, isPlainObject, type Intrinsic } from './json.ts';
 import { TokenError } from './errors.ts';
@@ -58,11 +60,6 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const WHITESPACE = /\s+/g;
 // Dynamic references and ECS ValueFrom both split on ':' (aws-facts.md §3.1), so a key may not hold one.
 const KEY = /^[^:]{1,256}$/;
-const TAG_KEY_MAX = 128;
-const TAG_VALUE_MAX = 256;
-const DESCRIPTION_MAX = 2048;
-// The provider refuses these (its owner, fingerprint and resource tags; AWS's own), so refuse them at transform time.
-const RESERVED_TAG_PREFIXES: readonly string[] = ['kms-secrets:', 'aws:'];
 
 /**
  * Validates a whole token value: the short form (a ciphertext string or intrinsic) or the long form (a properties
