@@ -2,8 +2,8 @@
  * `kms-secrets encrypt`: turns a value read from stdin or a file into a secrets-file entry, bound to its secret.
  * The value never comes from a flag (flags land in shell history and `ps`) and is zeroed after KMS Encrypt.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { KMS_MAX_PLAINTEXT_BYTES, SECRET_NAME_CONTEXT_KEY } from '../../core/constants.ts';
 import { EncryptError, errorName, setupProblem } from '../../core/errors.ts';
 import { secretNameProblem } from '../../core/spec.ts';
@@ -47,6 +47,20 @@ async function readPlaintext(input: CommandInput, context: CliContext): Promise<
   }
 }
 
+/** The text of --to FILE, '' when FILE does not exist yet; refuses, before any KMS call, a FILE whose folder is missing. */
+async function readTarget(to: string, target: string): Promise<string> {
+  try {
+    return await readFile(target, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw new EncryptError(`--to "${to}": cannot read it (${code ?? 'read error'})`);
+  }
+  // Not created, as a shell's `>` and cp create none: a typo would start a tree that `sync secrets/` never reads.
+  const folder = await stat(dirname(target)).catch(() => undefined);
+  if (folder === undefined) throw new EncryptError(`--to "${to}": the folder "${dirname(to)}" does not exist; create it first, or fix the path`);
+  return '';
+}
+
 function encryptAdvice(code: string, key: string): string {
   if (code === 'NotFoundException') return `no KMS key "${key}" in this account and Region (NotFoundException)`;
   if (code === 'AccessDeniedException') return `access denied (AccessDeniedException); allow kms:Encrypt on "${key}" for the caller`;
@@ -66,10 +80,7 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   if (jsonKey !== undefined && !JSON_KEY.test(jsonKey)) throw new UsageError('encrypt: --json-key must be 1-256 characters without ":"');
   const to = stringOption(input, 'to', 'encrypt');
   const target = to === undefined ? undefined : resolve(context.cwd, to);
-  const before = target === undefined ? undefined : await readFile(target, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return '';
-    throw new EncryptError(`--to "${to}": cannot read it (${error.code ?? 'read error'})`);
-  });
+  const before = to === undefined || target === undefined ? undefined : await readTarget(to, target);
 
   const encryptionContext = input.values['no-bind'] === true ? undefined : { [SECRET_NAME_CONTEXT_KEY]: name };
   const shape = { name, ...(jsonKey !== undefined ? { key: jsonKey } : {}), ...(encryptionContext ? { encryptionContext } : {}) };
@@ -133,8 +144,8 @@ export const encryptCommand: Command = {
     '  --name NAME          the Secrets Manager secret name (required)',
     '  --json-key K         store the value under key K of a JSON secret; entries with the same NAME and',
     '                       different keys make one secret',
-    '  --to FILE            add the entry to FILE (created if missing), or replace the entry with the same NAME',
-    '                       and key there; the rest of the file is kept byte for byte (comments, order, layout)',
+    '  --to FILE            add the entry to FILE (created if missing; its folder must exist), or replace the',
+    '                       entry with the same NAME and key there; the rest of the file is kept byte for byte',
     '  --plaintext-file F   read the value from file F instead of stdin',
     `  --no-bind            do not bind the ciphertext to NAME (by default the encryption context is`,
     `                       ${SECRET_NAME_CONTEXT_KEY}=NAME, so the ciphertext cannot be written into another secret)`,

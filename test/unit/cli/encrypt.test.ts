@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encryptCommand, plaintextBytes } from '../../../cli/commands/encrypt.ts';
@@ -88,6 +88,20 @@ describe('encryptCommand', () => {
     expect([r.code, r.err.join('')]).to.deep.equal([1, 'kms-secrets: error: the value from stdin is not UTF-8 text; Secrets Manager stores kms-secrets values as SecretString text\n']);
     expect(stdin.every((byte) => byte === 0)).to.equal(true);
     expectNoCanary([...r.out, ...r.err]);
+  });
+
+  it('refuses before reading the value or calling KMS when the folder of --to FILE does not exist', async () => {
+    // GIVEN a --to FILE in a folder that does not exist (a typo such as "secerts/" would otherwise start a new tree)
+    const dir = mkdtempSync(join(tmpdir(), 'ks-enc-'));
+    let read = false;
+    const c = context(dir, CANARY_PLAINTEXT);
+    const ctx: CliContext = { ...c.ctx, readStdin: async () => { read = true; return bytes(CANARY_PLAINTEXT); } };
+    // WHEN encrypting into it
+    const code = await runCli(['encrypt', '--key', 'alias/k', '--name', 'a/b', '--to', 'secerts/new/s.yaml'], ctx, [encryptCommand], '0.0.0');
+    // THEN exit 1 with one line naming the folder, the value never read (so KMS never called), no folder created
+    expect([code, c.err.join('')]).to.deep.equal([1, 'kms-secrets: error: --to "secerts/new/s.yaml": the folder "secerts/new" does not exist; create it first, or fix the path\n']);
+    expect(read).to.equal(false);
+    expect(existsSync(join(dir, 'secerts'))).to.equal(false);
   });
 
   it('refuses before calling KMS and leaves --to FILE untouched when it cannot be edited in place', async () => {
