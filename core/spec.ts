@@ -52,8 +52,13 @@ export function secretNameProblem(name: string): string | undefined {
 export function fingerprintOf(values: readonly SecretValueSpec[]): string {
   const parts = values
     .map((value) => ({ key: value.key ?? null, ciphertext: Buffer.from(value.ciphertext, 'base64').toString('base64') }))
-    .sort((a, b) => (a.key ?? '').localeCompare(b.key ?? '') || a.ciphertext.localeCompare(b.ciphertext));
+    // Code-unit order, not localeCompare: the fingerprint picks the VersionId, so it must not depend on the machine's locale.
+    .sort((a, b) => compareCodeUnits(a.key ?? '', b.key ?? '') || compareCodeUnits(a.ciphertext, b.ciphertext));
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

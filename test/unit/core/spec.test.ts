@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { fingerprintOf, secretNameProblem, stackOwner, versionIdFor } from '../../../core/spec.ts';
 
 const A = Buffer.from('ciphertext-a').toString('base64');
@@ -15,6 +16,13 @@ describe('fingerprintOf', () => {
     expect(fingerprintOf([{ key: 'password', ciphertext: B }])).to.not.equal(base);
     expect(fingerprintOf([{ key: 'pass', ciphertext: A }])).to.not.equal(base);
     expect(fingerprintOf([{ ciphertext: A }])).to.not.equal(base);
+  });
+
+  it('orders keys by code unit, not by locale, so every machine computes the same fingerprint', () => {
+    // localeCompare puts "a" before "B"; code-unit order puts "B" (0x42) first. Pin the canonical order.
+    const values = [{ key: 'a', ciphertext: A }, { key: 'B', ciphertext: B }];
+    const canonical = JSON.stringify([{ key: 'B', ciphertext: B }, { key: 'a', ciphertext: A }]);
+    expect(fingerprintOf(values)).to.equal(createHash('sha256').update(canonical).digest('hex'));
   });
 
   it('ignores line breaks inside the base64 text', () => {
