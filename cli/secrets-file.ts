@@ -3,7 +3,7 @@
  * Entries go through the macro's token grammar and grouping, so a secrets file and a template can never disagree on
  * what a property means; a bad entry is reported (file, entry, property) and only its own secret is skipped.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { load } from 'js-yaml';
 import { fingerprintOf, type SecretSpec } from '../core/spec.ts';
@@ -55,30 +55,64 @@ export class SecretsPathError extends Error {
 
 const YAML_FILE = /\.ya?ml$/i;
 
-/** The secrets files a list of PATHs names, absolute and sorted; folders are walked (dot-folders skipped). */
+/**
+ * The secrets files a list of PATHs names, absolute and sorted; folders are walked (dot-folders and node_modules
+ * skipped). Symlinks to files and folders are followed, as someone who links a shared secrets file in expects; a file
+ * reached twice (a link and its target, overlapping PATHs) is listed once, or its secrets would conflict with
+ * themselves: under a path that passes no symlink when there is one, else the first in sorted order.
+ */
 export async function listSecretsFiles(paths: readonly string[]): Promise<string[]> {
-  const found = new Set<string>();
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-      throw new SecretsPathError(`${dir}: cannot read the folder (${error.code ?? 'read error'})`);
-    });
-    for (const entry of entries) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') await walk(path);
-      else if (entry.isFile() && YAML_FILE.test(entry.name)) found.add(path);
-    }
+  const found = new Map<string, { path: string; viaLink: boolean }>();
+  const add = async (path: string, viaLink: boolean): Promise<void> => {
+    const real = await realpath(path);
+    const listed = found.get(real);
+    if (listed === undefined || (listed.viaLink && !viaLink) || (listed.viaLink === viaLink && path < listed.path)) found.set(real, { path, viaLink });
   };
   for (const path of paths) {
     const absolute = resolve(path);
     const info = await stat(absolute).catch(() => undefined);
     if (info === undefined) throw new SecretsPathError(`${path}: no such file or folder`);
-    if (info.isDirectory()) {
-      const before = found.size;
-      await walk(absolute);
-      if (found.size === before) throw new SecretsPathError(`${path}: folder holds no .yaml or .yml file`);
-    } else found.add(absolute);
+    if (!info.isDirectory()) await add(absolute, false);
+    else if (await walkFolder(absolute, add) === 0) throw new SecretsPathError(`${path}: folder holds no .yaml or .yml file`);
   }
-  return [...found].sort();
+  return [...found.values()].map((file) => file.path).sort();
+}
+
+/**
+ * Calls `add` for each secrets file below `root` and returns how many it met. Each folder is walked once, by its real
+ * path (the guard against symlink loops), and the real tree before any linked folder, so its own paths are met.
+ */
+async function walkFolder(root: string, add: (file: string, viaLink: boolean) => Promise<void>): Promise<number> {
+  const walked = new Set<string>();
+  const real: string[] = [root];
+  const linked: string[] = [];
+  let met = 0;
+  while (real.length + linked.length > 0) {
+    // Linked folders (and everything below them) wait until the real tree is done.
+    const viaLink = real.length === 0;
+    const dir = (viaLink ? linked : real).pop() as string;
+    const key = await realpath(dir);
+    if (walked.has(key)) continue;
+    walked.add(key);
+    const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      throw new SecretsPathError(`${dir}: cannot read the folder (${error.code ?? 'read error'})`);
+    });
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      const isLink = entry.isSymbolicLink();
+      const info = isLink ? await stat(path).catch((error: NodeJS.ErrnoException) => error) : entry;
+      if (info instanceof Error) {
+        // A dangling (or looping) link named like a secrets file hides secrets: say so rather than skip it.
+        if (YAML_FILE.test(entry.name)) throw new SecretsPathError(`${path}: cannot follow the symlink (${info.code ?? 'error'})`);
+      } else if (info.isDirectory()) {
+        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') (viaLink || isLink ? linked : real).push(path);
+      } else if (info.isFile() && YAML_FILE.test(entry.name)) {
+        met += 1;
+        await add(path, viaLink || isLink);
+      }
+    }
+  }
+  return met;
 }
 
 /** The entries of one secrets file's text, as occurrences for the grouper, plus the problems found. */

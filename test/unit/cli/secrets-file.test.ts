@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { groupEntries, listSecretsFiles, loadSecrets, onlyFromFiles, parseSecretsFile, SecretsPathError } from '../../../cli/secrets-file.ts';
@@ -96,6 +96,39 @@ describe('loadSecrets', () => {
     expect(loaded.problems).to.deep.equal([]);
     expect(loaded.secrets).to.have.length(1);
     expect(loaded.secrets[0]?.files).to.have.length(2);
+  });
+
+  it('follows symlinks to secrets files and folders, loading a file reached twice only once', async () => {
+    // GIVEN a folder with a linked file (shared with another team) and a linked folder, one also reached directly
+    const shared = await tree({ 'common.yaml': `Secrets:\n  - {Name: common, Ciphertext: ${CT1}}\n` });
+    const root = await tree({ 'team/own.yaml': `Secrets:\n  - {Name: own, Ciphertext: ${CT2}}\n` });
+    await symlink(join(shared, 'common.yaml'), join(root, 'team/common.yaml'));
+    await symlink(join(root, 'team'), join(root, 'team-link'));
+    await symlink(shared, join(root, 'shared-link'));
+    // WHEN loading the folder
+    const loaded = await loadSecrets([root]);
+    // THEN both secrets load, each file once (not as a secret defined twice), under its first path in sorted order
+    expect(loaded.problems).to.deep.equal([]);
+    expect(loaded.secrets.map((s) => s.spec.name)).to.deep.equal(['common', 'own']);
+    expect(loaded.files.map((f) => f.slice(root.length))).to.deep.equal(['/shared-link/common.yaml', '/team/own.yaml']);
+    // AND overlapping PATHs list each file once too
+    expect(await listSecretsFiles([join(root, 'team'), root])).to.deep.equal(loaded.files);
+  });
+
+  it('walks a symlink loop once instead of forever', async () => {
+    const root = await tree({ 'sub/a.yaml': `Secrets:\n  - {Name: a, Ciphertext: ${CT1}}\n` });
+    await symlink(root, join(root, 'sub/up'));
+    const loaded = await loadSecrets([root]);
+    expect(loaded.files.map((f) => f.slice(root.length))).to.deep.equal(['/sub/a.yaml']);
+  });
+
+  it('rejects a symlinked secrets file whose target does not exist, naming it', async () => {
+    const root = await tree({ 'a.yaml': `Secrets:\n  - {Name: a, Ciphertext: ${CT1}}\n` });
+    await symlink(join(root, 'gone.yaml'), join(root, 'b.yaml'));
+    let caught: unknown;
+    await loadSecrets([root]).catch((error: unknown) => { caught = error; });
+    expect(caught).to.be.instanceOf(SecretsPathError);
+    expect((caught as Error).message).to.equal(`${join(root, 'b.yaml')}: cannot follow the symlink (ENOENT)`);
   });
 
   it('rejects a PATH that does not exist', async () => {
