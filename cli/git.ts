@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -42,11 +42,6 @@ export async function changedFilesSince(ref: string, cwd: string = process.cwd()
   // git diff leaves out files git does not track yet; a secrets file just written by `encrypt --to` is one.
   const added = await git(top, ['ls-files', '--others', '--exclude-standard', '-z']);
   return new Set(`${changed}${added}`.split('\0').filter((name) => name !== '').map((name) => resolve(top, name)).filter((path) => existsSync(path)));
-}
-
-/** Keeps the files of `files` (absolute paths) that are in `changed`. */
-export function onlyChanged(files: readonly string[], changed: ReadonlySet<string>): string[] {
-  return files.filter((file) => changed.has(isAbsolute(file) ? file : resolve(file)));
 }
 
 /** `path` relative to the working directory, for messages. */

@@ -3,7 +3,6 @@
  * state as `observed` (an unchanged secret costs no call at all, a new one no DescribeSecret), with bounded
  * concurrency. One failed secret never stops the others; a rerun converges because every write is idempotent.
  */
-import type { SecretState, SecretsPort } from '../core/aws.ts';
 import { DEFAULT_RECOVERY_WINDOW_DAYS } from '../core/constants.ts';
 import { describeError } from '../core/errors.ts';
 import { deleteSecret, upsertSecret, type SecretsDeps } from '../core/secrets.ts';
@@ -44,14 +43,9 @@ export interface SyncReport {
   readonly failed: number;
 }
 
-/** Lists the owner's live secrets (⌈N/100⌉ ListSecrets calls). */
-export function listOwned(secrets: SecretsPort, owner: string): Promise<SecretState[]> {
-  return secrets.listByOwner(owner);
-}
-
 /** Brings Secrets Manager in line with `desired` for `owner` and reports every secret's outcome. */
 export async function syncSecrets(deps: SecretsDeps, desired: readonly DesiredSecret[], options: SyncOptions): Promise<SyncReport> {
-  const owned = await listOwned(deps.secrets, options.owner);
+  const owned = await deps.secrets.listByOwner(options.owner);
   const plan = planSecrets(desired, owned, { owner: options.owner, prune: options.prune ?? false, ...(options.keep ? { keep: options.keep } : {}) });
   const items = plan.items;
   let done = 0;
