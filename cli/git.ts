@@ -44,8 +44,8 @@ export async function changedFilesSince(ref: string, cwd: string = process.cwd()
   return new Set(`${changed}${added}`.split('\0').filter((name) => name !== '').map((name) => resolve(top, name)).filter((path) => existsSync(path)));
 }
 
-/** `path` relative to the working directory, for messages. */
-export function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
+/** `path` relative to the working directory `cwd`, for messages (absolute when it lies outside `cwd`). */
+export function displayPath(path: string, cwd: string = process.cwd()): string {
+  const rel = relative(cwd, path);
   return rel === '' || rel.startsWith('..') ? path : rel;
 }

@@ -3,23 +3,16 @@
  * problem as one line on stderr (a bad entry is reported and skipped; the others go ahead).
  */
 import { realpath } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { UsageError, type CliContext, type CommandInput } from './command.ts';
 import { changedFilesSince } from './git.ts';
 import { errorLine } from './io.ts';
-import { loadSecrets, onlyFromFiles, SecretsPathError, type LoadedSecrets } from './secrets-file.ts';
+import { loadSecrets, onlyFromFiles, type LoadedSecrets } from './secrets-file.ts';
 import { stringOption } from './aws-options.ts';
 
 /** Loads the PATHs of `input` (resolved against the context's cwd) and reports problems on stderr. */
 export async function loadRepository(input: CommandInput, context: CliContext, command: string): Promise<LoadedSecrets> {
   if (input.positionals.length === 0) throw new UsageError(`${command}: missing PATH (a secrets file or a folder of them)`);
-  let loaded: LoadedSecrets;
-  try {
-    loaded = await loadSecrets(input.positionals.map((path) => resolve(context.cwd, path)));
-  } catch (error) {
-    if (error instanceof SecretsPathError) throw new Error(error.message.replace(context.cwd + '/', ''));
-    throw error;
-  }
+  let loaded = await loadSecrets(input.positionals, context.cwd);
   const since = stringOption(input, 'since', command);
   if (since !== undefined) loaded = onlyFromFiles(loaded, await changedLoadedFiles(loaded.files, since, context.cwd));
   for (const problem of loaded.problems) context.stderr(errorLine(problem.message, context.color));

@@ -57,11 +57,12 @@ const YAML_FILE = /\.ya?ml$/i;
 
 /**
  * The secrets files a list of PATHs names, absolute and sorted; folders are walked (dot-folders and node_modules
- * skipped). Symlinks to files and folders are followed, as someone who links a shared secrets file in expects; a file
- * reached twice (a link and its target, overlapping PATHs) is listed once, or its secrets would conflict with
- * themselves: under a path that passes no symlink when there is one, else the first in sorted order.
+ * skipped). PATHs resolve against `cwd`, and error messages name paths relative to it. Symlinks to files and folders
+ * are followed, as someone who links a shared secrets file in expects; a file reached twice (a link and its target,
+ * overlapping PATHs) is listed once, or its secrets would conflict with themselves: under a path that passes no
+ * symlink when there is one, else the first in sorted order.
  */
-export async function listSecretsFiles(paths: readonly string[]): Promise<string[]> {
+export async function listSecretsFiles(paths: readonly string[], cwd: string = process.cwd()): Promise<string[]> {
   const found = new Map<string, { path: string; viaLink: boolean }>();
   const add = async (path: string, viaLink: boolean): Promise<void> => {
     const real = await realpath(path);
@@ -69,11 +70,11 @@ export async function listSecretsFiles(paths: readonly string[]): Promise<string
     if (listed === undefined || (listed.viaLink && !viaLink) || (listed.viaLink === viaLink && path < listed.path)) found.set(real, { path, viaLink });
   };
   for (const path of paths) {
-    const absolute = resolve(path);
+    const absolute = resolve(cwd, path);
     const info = await stat(absolute).catch(() => undefined);
-    if (info === undefined) throw new SecretsPathError(`${path}: no such file or folder`);
+    if (info === undefined) throw new SecretsPathError(`${displayPath(absolute, cwd)}: no such file or folder`);
     if (!info.isDirectory()) await add(absolute, false);
-    else if (await walkFolder(absolute, add) === 0) throw new SecretsPathError(`${path}: folder holds no .yaml or .yml file`);
+    else if (await walkFolder(absolute, cwd, add) === 0) throw new SecretsPathError(`${displayPath(absolute, cwd)}: folder holds no .yaml or .yml file`);
   }
   return [...found.values()].map((file) => file.path).sort();
 }
@@ -82,7 +83,7 @@ export async function listSecretsFiles(paths: readonly string[]): Promise<string
  * Calls `add` for each secrets file below `root` and returns how many it met. Each folder is walked once, by its real
  * path (the guard against symlink loops), and the real tree before any linked folder, so its own paths are met.
  */
-async function walkFolder(root: string, add: (file: string, viaLink: boolean) => Promise<void>): Promise<number> {
+async function walkFolder(root: string, cwd: string, add: (file: string, viaLink: boolean) => Promise<void>): Promise<number> {
   const walked = new Set<string>();
   const real: string[] = [root];
   const linked: string[] = [];
@@ -95,7 +96,7 @@ async function walkFolder(root: string, add: (file: string, viaLink: boolean) =>
     if (walked.has(key)) continue;
     walked.add(key);
     const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-      throw new SecretsPathError(`${dir}: cannot read the folder (${error.code ?? 'read error'})`);
+      throw new SecretsPathError(`${displayPath(dir, cwd)}: cannot read the folder (${error.code ?? 'read error'})`);
     });
     for (const entry of entries) {
       const path = join(dir, entry.name);
@@ -103,7 +104,7 @@ async function walkFolder(root: string, add: (file: string, viaLink: boolean) =>
       const info = isLink ? await stat(path).catch((error: NodeJS.ErrnoException) => error) : entry;
       if (info instanceof Error) {
         // A dangling (or looping) link named like a secrets file hides secrets: say so rather than skip it.
-        if (YAML_FILE.test(entry.name)) throw new SecretsPathError(`${path}: cannot follow the symlink (${info.code ?? 'error'})`);
+        if (YAML_FILE.test(entry.name)) throw new SecretsPathError(`${displayPath(path, cwd)}: cannot follow the symlink (${info.code ?? 'error'})`);
       } else if (info.isDirectory()) {
         if (!entry.name.startsWith('.') && entry.name !== 'node_modules') (viaLink || isLink ? linked : real).push(path);
       } else if (info.isFile() && YAML_FILE.test(entry.name)) {
@@ -174,15 +175,18 @@ export function groupEntries(occurrences: readonly EntryOccurrence[], problems: 
   return secrets.sort((a, b) => (a.spec.name < b.spec.name ? -1 : a.spec.name > b.spec.name ? 1 : 0));
 }
 
-/** Reads and groups every secrets file under `paths`. Throws SecretsPathError for a missing PATH or unreadable file. */
-export async function loadSecrets(paths: readonly string[]): Promise<LoadedSecrets> {
-  const files = await listSecretsFiles(paths);
+/**
+ * Reads and groups every secrets file under `paths` (resolved against `cwd`, which error messages are relative to).
+ * Throws SecretsPathError for a missing PATH or an unreadable file.
+ */
+export async function loadSecrets(paths: readonly string[], cwd: string = process.cwd()): Promise<LoadedSecrets> {
+  const files = await listSecretsFiles(paths, cwd);
   const occurrences: EntryOccurrence[] = [];
   const problems: SecretsProblem[] = [];
   const names = new Map<string, Set<string>>();
   for (const file of files) {
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new SecretsPathError(`${file}: cannot read it (${error.code ?? 'read error'})`);
+      throw new SecretsPathError(`${displayPath(file, cwd)}: cannot read it (${error.code ?? 'read error'})`);
     });
     const parsed = parseSecretsFile(file, text);
     occurrences.push(...parsed.occurrences);

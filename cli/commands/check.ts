@@ -4,7 +4,7 @@
  * Decrypt's DryRun: KMS checks permissions and answers DryRunOperationException without decrypting.
  */
 import { readFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { extname } from 'node:path';
 import { RESOURCE_TYPE } from '../../core/constants.ts';
 import { describeError, errorName, setupProblem } from '../../core/errors.ts';
 import { checkSpec } from '../../core/secrets.ts';
@@ -16,7 +16,7 @@ import { UsageError, type CliContext, type Command, type CommandInput } from '..
 import { displayPath } from '../git.ts';
 import { errorLine } from '../io.ts';
 import { DEFAULT_CONCURRENCY, runPool } from '../pool.ts';
-import { groupEntries, listSecretsFiles, parseSecretsFile, SecretsPathError } from '../secrets-file.ts';
+import { groupEntries, listSecretsFiles, parseSecretsFile } from '../secrets-file.ts';
 import { loadCloudFormationYaml } from '../yaml.ts';
 import { PLACEHOLDER_PROVIDER_ARN } from './transform.ts';
 
@@ -90,13 +90,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 async function run(input: CommandInput, context: CliContext): Promise<number> {
   if (input.positionals.length === 0) throw new UsageError('check: missing PATH or TEMPLATE');
-  let files: string[];
-  try {
-    files = await listSecretsFiles(input.positionals.map((path) => resolve(context.cwd, path)));
-  } catch (error) {
-    if (error instanceof SecretsPathError) throw new Error(error.message.replace(`${context.cwd}/`, ''));
-    throw error;
-  }
+  const files = await listSecretsFiles(input.positionals, context.cwd);
   const { errors, ciphertexts, occurrences, problems, templates } = await readFiles(files);
   const secrets = groupEntries(occurrences, problems);
   errors.push(...problems.map((p) => p.message));
