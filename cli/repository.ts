@@ -9,8 +9,10 @@ import { errorLine } from './io.ts';
 import { loadSecrets, onlyFromFiles, type LoadedSecrets } from './secrets-file.ts';
 import { stringOption } from './aws-options.ts';
 
-/** Loads the PATHs of `input` (resolved against the context's cwd) and reports problems on stderr. */
+/** Loads the PATHs of `input` (resolved against the context's cwd), narrowed by --since, and reports problems on stderr. */
 export async function loadRepository(input: CommandInput, context: CliContext, command: string): Promise<LoadedSecrets> {
+  // A --since view holds only some of the repository: everything else would look deleted.
+  if (input.values.prune === true && input.values.since !== undefined) throw new UsageError(`${command}: --prune needs the whole repository; it cannot be combined with --since`);
   if (input.positionals.length === 0) throw new UsageError(`${command}: missing PATH (a secrets file or a folder of them)`);
   let loaded = await loadSecrets(input.positionals, context.cwd);
   const since = stringOption(input, 'since', command);
@@ -31,7 +33,7 @@ async function changedLoadedFiles(files: readonly string[], ref: string, cwd: st
 }
 
 /** Names whose repository entries are broken: sync must never prune them. Undefined when a problem has no name. */
-export function namesWithProblems(loaded: LoadedSecrets): Set<string> | undefined {
+function namesWithProblems(loaded: LoadedSecrets): Set<string> | undefined {
   const names = new Set<string>();
   for (const problem of loaded.problems) {
     if (problem.name === undefined) return undefined;
@@ -41,12 +43,14 @@ export function namesWithProblems(loaded: LoadedSecrets): Set<string> | undefine
 }
 
 /**
- * Whether `--prune` may run for `loaded`, saying on stderr why not. A file (or an entry's Name) that could not be
- * read hides secrets, which would otherwise look deleted; plan and sync share this so the plan shows what sync does.
+ * What `--prune` may delete for `loaded`: whether it runs at all (saying on stderr why not), and the broken entries'
+ * names it must keep. A file (or an entry's Name) that could not be read hides secrets, which would otherwise look
+ * deleted; plan and sync share this so the plan shows what sync does.
  */
-export function pruneAllowed(loaded: LoadedSecrets, prune: boolean, context: CliContext, command: string): boolean {
-  if (!prune) return false;
-  if (namesWithProblems(loaded) !== undefined) return true;
-  context.stderr(errorLine(`${command}: not pruning: a secrets file or an entry's Name could not be read, so it is unknown which secrets it holds`, context.color));
-  return false;
+export function pruneScope(loaded: LoadedSecrets, prune: boolean, context: CliContext, command: string): { prune: boolean; keep?: ReadonlySet<string> } {
+  const keep = namesWithProblems(loaded);
+  if (keep === undefined && prune) {
+    context.stderr(errorLine(`${command}: not pruning: a secrets file or an entry's Name could not be read, so it is unknown which secrets it holds`, context.color));
+  }
+  return keep === undefined ? { prune: false } : { prune, keep };
 }

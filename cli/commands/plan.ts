@@ -11,10 +11,9 @@ import { planSecrets, type Plan } from '../plan.ts';
 import { jsonDocument, oneLine } from '../io.ts';
 import { planLine, planSummary } from '../progress.ts';
 import { runPool, DEFAULT_CONCURRENCY } from '../pool.ts';
-import { loadRepository, namesWithProblems, pruneAllowed } from '../repository.ts';
+import { loadRepository, pruneScope } from '../repository.ts';
 
 async function run(input: CommandInput, context: CliContext): Promise<number> {
-  if (input.values.prune === true && input.values.since !== undefined) throw new UsageError('plan: --prune needs the whole repository; it cannot be combined with --since');
   const owner = ownerTagValue(input, 'plan');
   const json = input.values.json === true;
   const loaded = await loadRepository(input, context, 'plan').catch((error: unknown) => {
@@ -35,9 +34,8 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
     else if (result.value !== undefined) others.set(missing[i] as string, result.value);
   });
   // As sync does: never plan deleting a secret whose entry is broken, nor prune at all when a file is unreadable.
-  const keep = namesWithProblems(loaded);
-  const prune = pruneAllowed(loaded, input.values.prune === true, context, 'plan');
-  const plan = planSecrets(loaded.secrets, owned, { owner, prune, others, unreadable, ...(keep ? { keep } : {}) });
+  const scope = pruneScope(loaded, input.values.prune === true, context, 'plan');
+  const plan = planSecrets(loaded.secrets, owned, { owner, others, unreadable, ...scope });
   if (json) context.stdout(jsonDocument(planJson(plan, owner, loaded.problems.map((p) => p.message), ports.calls)));
   else {
     for (const item of plan.items) if (item.action !== 'unchanged' || input.values.verbose === true) context.stdout(`${planLine(item)}\n`);

@@ -8,15 +8,12 @@ import { UsageError, type CliContext, type Command, type CommandInput } from '..
 import { errorLine, jsonDocument, oneLine } from '../io.ts';
 import { DEFAULT_CONCURRENCY } from '../pool.ts';
 import { progressReporter, resultLine, syncSummary } from '../progress.ts';
-import { loadRepository, namesWithProblems, pruneAllowed } from '../repository.ts';
+import { loadRepository, pruneScope } from '../repository.ts';
 import { syncSecrets, type SyncReport } from '../sync.ts';
 
 const MAX_CONCURRENCY = 50;
 
 async function run(input: CommandInput, context: CliContext): Promise<number> {
-  const prune = input.values.prune === true;
-  // A --since view holds only some of the repository: everything else would look deleted.
-  if (prune && input.values.since !== undefined) throw new UsageError('sync: --prune needs the whole repository; it cannot be combined with --since');
   const owner = ownerTagValue(input, 'sync');
   const concurrency = positiveIntOption(input, 'concurrency', 'sync', DEFAULT_CONCURRENCY, MAX_CONCURRENCY);
   const json = input.values.json === true;
@@ -25,13 +22,12 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
     if (json && !(error instanceof UsageError)) context.stdout(jsonDocument(syncJson(undefined, owner, [oneLine((error as Error).message)], {}, 0)));
     throw error;
   });
-  const keep = namesWithProblems(loaded);
-  const pruning = pruneAllowed(loaded, prune, context, 'sync');
+  const scope = pruneScope(loaded, input.values.prune === true, context, 'sync');
   const ports = awsPortsFor(input, 'sync');
   const progress = progressReporter(context);
   const started = Date.now();
   const report = await syncSecrets(ports, loaded.secrets, {
-    owner, concurrency, prune: pruning, ...(keep ? { keep } : {}), onResult: progress.onResult,
+    owner, concurrency, ...scope, onResult: progress.onResult,
   });
   progress.end();
   if (json) context.stdout(jsonDocument(syncJson(report, owner, loaded.problems.map((p) => p.message), ports.calls, Date.now() - started)));

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadRepository, pruneAllowed } from '../../../cli/repository.ts';
+import { loadRepository, pruneScope } from '../../../cli/repository.ts';
 import { loadSecrets } from '../../../cli/secrets-file.ts';
 import { captureContext } from './context.ts';
 
@@ -48,9 +48,9 @@ describe('loadRepository', () => {
     const dir = gitRepo({ 'a.yaml': `Secrets:\n  - Name: app/a\n    Ciphertext: ${CT}\n  - just a string\n` });
     const context = captureContext({ cwd: dir });
     // WHEN sync asks whether it may prune
-    const allowed = pruneAllowed(await loadSecrets([join(dir, 'a.yaml')]), true, context, 'sync');
+    const scope = pruneScope(await loadSecrets([join(dir, 'a.yaml')]), true, context, 'sync');
     // THEN no, and the reason names both possible causes
-    expect(allowed).to.equal(false);
+    expect(scope.prune).to.equal(false);
     expect(context.err.join('')).to.equal('kms-secrets: error: sync: not pruning: a secrets file or an entry\'s Name could not be read, so it is unknown which secrets it holds\n');
   });
 });
