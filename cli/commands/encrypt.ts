@@ -47,10 +47,18 @@ async function readPlaintext(input: CommandInput, context: CliContext): Promise<
   }
 }
 
-/** The text of --to FILE, '' when FILE does not exist yet; refuses, before any KMS call, a FILE whose folder is missing. */
-async function readTarget(to: string, target: string): Promise<string> {
+/** The --to FILE: as the user wrote it, resolved, and its text before the edit. */
+interface TargetFile {
+  readonly shown: string;
+  readonly path: string;
+  readonly before: string;
+}
+
+/** Reads --to FILE ('' when it does not exist yet); refuses, before any KMS call, a FILE whose folder is missing. */
+async function readTarget(to: string, cwd: string): Promise<TargetFile> {
+  const target = resolve(cwd, to);
   try {
-    return await readFile(target, 'utf8');
+    return { shown: to, path: target, before: await readFile(target, 'utf8') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') throw new EncryptError(`--to "${to}": cannot read it (${code ?? 'read error'})`);
@@ -58,7 +66,7 @@ async function readTarget(to: string, target: string): Promise<string> {
   // Not created, as a shell's `>` and cp create none: a typo would start a tree that `sync secrets/` never reads.
   const folder = await stat(dirname(target)).catch(() => undefined);
   if (folder === undefined) throw new EncryptError(`--to "${to}": the folder "${dirname(to)}" does not exist; create it first, or fix the path`);
-  return '';
+  return { shown: to, path: target, before: '' };
 }
 
 function encryptAdvice(code: string, key: string): string {
@@ -79,13 +87,12 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   const jsonKey = stringOption(input, 'json-key', 'encrypt');
   if (jsonKey !== undefined && !JSON_KEY.test(jsonKey)) throw new UsageError('encrypt: --json-key must be 1-256 characters without ":"');
   const to = stringOption(input, 'to', 'encrypt');
-  const target = to === undefined ? undefined : resolve(context.cwd, to);
-  const before = to === undefined || target === undefined ? undefined : await readTarget(to, target);
+  const file = to === undefined ? undefined : await readTarget(to, context.cwd);
 
   const encryptionContext = input.values['no-bind'] === true ? undefined : { [SECRET_NAME_CONTEXT_KEY]: name };
   const shape = { name, ...(jsonKey !== undefined ? { key: jsonKey } : {}), ...(encryptionContext ? { encryptionContext } : {}) };
   // Dry-run the file edit with a placeholder ciphertext: a file that cannot take the entry costs no KMS call.
-  if (target !== undefined && before !== undefined) editFile(before, { ...shape, ciphertext: 'AAAA' }, to ?? target, target);
+  if (file !== undefined) editFile(file, { ...shape, ciphertext: 'AAAA' });
   const { raw, source } = await readPlaintext(input, context);
   let ciphertext: string;
   try {
@@ -97,19 +104,18 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
     raw.fill(0);
   }
   const entry: EncryptedEntry = { ...shape, ciphertext };
-  if (target === undefined || before === undefined) {
+  if (file === undefined) {
     context.stdout(renderEntry(entry, 2));
     return 0;
   }
-  const after = editFile(before, entry, to ?? target, target);
-  await writeFile(target, after);
+  await writeFile(file.path, editFile(file, entry));
   const what = jsonKey === undefined ? `secret "${name}"` : `secret "${name}" key "${jsonKey}"`;
-  context.stderr(noteLine(`wrote ${what} to ${to}`, context.color));
+  context.stderr(noteLine(`wrote ${what} to ${file.shown}`, context.color));
   return 0;
 }
 
 /** The edited file text; refuses an edit after which the file would not load, or would conflict for this secret. */
-function editFile(before: string, entry: EncryptedEntry, shown: string, target: string): string {
+function editFile({ shown, path, before }: TargetFile, entry: EncryptedEntry): string {
   let after: string;
   try {
     after = upsertEntryText(before, entry);
@@ -117,7 +123,7 @@ function editFile(before: string, entry: EncryptedEntry, shown: string, target: 
     const reason = (error as { reason?: string }).reason ?? (error as Error).message;
     throw new EncryptError(`--to "${shown}": ${reason}; the file was not changed`, { cause: error });
   }
-  const parsed = parseSecretsFile(target, after);
+  const parsed = parseSecretsFile(path, after);
   const problems = [...parsed.problems];
   groupEntries(parsed.occurrences, problems);
   const mine = problems.find((problem) => problem.name === entry.name);
