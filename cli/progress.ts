@@ -34,12 +34,18 @@ export function resultLine(result: SyncItemResult): string {
   return `${result.outcome.padEnd(9)} ${result.name}${result.error ? `: ${result.error}` : ''}`;
 }
 
+/** How many results had each outcome (outcomes that did not occur are absent), as `sync --json` reports them. */
+export function outcomeCounts(results: readonly SyncItemResult[]): Partial<Record<SyncOutcome, number>> {
+  const counts: Partial<Record<SyncOutcome, number>> = {};
+  for (const result of results) counts[result.outcome] = (counts[result.outcome] ?? 0) + 1;
+  return counts;
+}
+
 /** The sync's last line: outcome counts. */
 export function syncSummary(results: readonly SyncItemResult[]): string {
-  const counts = new Map<SyncOutcome, number>();
-  for (const result of results) counts.set(result.outcome, (counts.get(result.outcome) ?? 0) + 1);
+  const counts = outcomeCounts(results);
   const order: SyncOutcome[] = ['created', 'updated', 'reverted', 'unchanged', 'deleted', 'failed'];
-  const parts = order.filter((o) => counts.has(o)).map((o) => `${counts.get(o)} ${o}`);
+  const parts = order.filter((o) => counts[o] !== undefined).map((o) => `${counts[o]} ${o}`);
   return `Sync: ${parts.length === 0 ? 'nothing to do' : parts.join(', ')}.`;
 }
 

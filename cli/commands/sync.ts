@@ -7,7 +7,7 @@ import { AWS_OPTIONS, AWS_OPTIONS_HELP, awsPortsFor, ownerTagValue, positiveIntO
 import { UsageError, type CliContext, type Command, type CommandInput } from '../command.ts';
 import { errorLine, jsonDocument, oneLine } from '../io.ts';
 import { DEFAULT_CONCURRENCY } from '../pool.ts';
-import { progressReporter, resultLine, syncSummary } from '../progress.ts';
+import { outcomeCounts, progressReporter, resultLine, syncSummary } from '../progress.ts';
 import { loadRepository, pruneScope } from '../repository.ts';
 import { syncSecrets, type SyncReport } from '../sync.ts';
 
@@ -42,11 +42,9 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
 /** The `--json` report; `report` is undefined when the PATHs could not be loaded (nothing listed, nothing synced). */
 function syncJson(report: SyncReport | undefined, owner: string, problems: string[], calls: Record<string, number>, elapsedMs: number) {
   const results = report?.results ?? [];
-  const summary: Record<string, number> = {};
-  for (const result of results) summary[result.outcome] = (summary[result.outcome] ?? 0) + 1;
   return {
     owner,
-    summary,
+    summary: outcomeCounts(results),
     failed: report?.failed ?? 0,
     secrets: results,
     problems,

@@ -8,7 +8,7 @@ import { MACRO_NAME, PROVIDER_ARN_ENV } from '../../core/constants.ts';
 import { isPlainObject } from '../../macro/json.ts';
 import { TemplateError, transformTemplate } from '../../macro/transform.ts';
 import { UsageError, type CliContext, type Command, type CommandInput } from '../command.ts';
-import { noteLine } from '../io.ts';
+import { jsonDocument, noteLine } from '../io.ts';
 import { dumpYaml, loadCloudFormationYaml } from '../yaml.ts';
 
 /** ServiceToken used when neither --provider-arn nor KMS_SECRETS_PROVIDER_ARN is set: visibly not a real ARN. */
@@ -41,7 +41,7 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
     if (error instanceof TemplateError) throw new Error(`${file}: ${error.message}`);
     throw error;
   }
-  context.stdout((format ?? (json ? 'json' : 'yaml')) === 'json' ? `${JSON.stringify(result, null, 2)}\n` : dumpYaml(result));
+  context.stdout((format ?? (json ? 'json' : 'yaml')) === 'json' ? jsonDocument(result) : dumpYaml(result));
   return 0;
 }
 
