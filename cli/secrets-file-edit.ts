@@ -75,17 +75,21 @@ function buildTree(events: Event[]): TreeNode | undefined {
   return root;
 }
 
-function mappingValue(source: string, mapping: TreeNode, key: string): TreeNode | undefined {
+function scalarOf(source: string, node: TreeNode | undefined): string | undefined {
+  return node?.kind === 'scalar' ? getScalarValue(source, node.event as ScalarEvent) : undefined;
+}
+
+/** The key and value nodes of `key` in a mapping node. */
+function mappingEntry(source: string, mapping: TreeNode, key: string): { key: TreeNode; value: TreeNode } | undefined {
   for (let i = 0; i + 1 < mapping.children.length; i += 2) {
     const k = mapping.children[i];
-    if (k?.kind === 'scalar' && getScalarValue(source, k.event as ScalarEvent) === key) return mapping.children[i + 1];
+    const value = mapping.children[i + 1];
+    if (k && value && scalarOf(source, k) === key) return { key: k, value };
   }
   return undefined;
 }
 
-function scalarOf(source: string, node: TreeNode | undefined): string | undefined {
-  return node?.kind === 'scalar' ? getScalarValue(source, node.event as ScalarEvent) : undefined;
-}
+const mappingValue = (source: string, mapping: TreeNode, key: string): TreeNode | undefined => mappingEntry(source, mapping, key)?.value;
 
 const lineStart = (source: string, at: number): number => source.lastIndexOf('\n', at - 1) + 1;
 /** Just past the newline ending the line of the last non-blank character before `at` (block scalars own their trailing blank lines). */
@@ -105,16 +109,8 @@ function contextLines(entry: EncryptedEntry, pad: string): string {
 /** Rewrites only the Ciphertext and EncryptionContext of an existing entry, so its Description, Tags and comments stay. */
 function replaceInItem(source: string, item: TreeNode, entry: EncryptedEntry): string {
   const pad = ' '.repeat(item.start - lineStart(source, item.start));
-  const field = (name: string): { key: TreeNode; value: TreeNode } | undefined => {
-    for (let i = 0; i + 1 < item.children.length; i += 2) {
-      const key = item.children[i];
-      const value = item.children[i + 1];
-      if (key && value && scalarOf(source, key) === name) return { key, value };
-    }
-    return undefined;
-  };
-  const ciphertext = field('Ciphertext');
-  const context = field('EncryptionContext');
+  const ciphertext = mappingEntry(source, item, 'Ciphertext');
+  const context = mappingEntry(source, item, 'EncryptionContext');
   if (ciphertext === undefined) throw new SecretsFileEditError(`the entry for "${entry.name}" has no Ciphertext to replace`);
   const edits: Array<{ from: number; to: number; text: string }> = [];
   const contextText = contextLines(entry, pad);
