@@ -172,6 +172,10 @@ class TemplateWalker {
       throw new TransformError(where, `${TOKEN_NAME} is not allowed as the template string of Fn::Sub (it must be a literal string); `
         + "put the token in the variable map instead: Fn::Sub: ['...${Pw}...', {Pw: {Fn::KmsSecret: ...}}]");
     }
+    if (this.isSubVariableMap()) {
+      throw new TransformError(where, `${TOKEN_NAME} is not allowed as the variable map of Fn::Sub (it must map names to values); `
+        + "give it a name in the map: Fn::Sub: ['...${Pw}...', {Pw: {Fn::KmsSecret: ...}}]");
+    }
     this.path.push(TOKEN_NAME);
     this.visit(node[TOKEN_NAME], false);
     this.path.pop();
@@ -192,6 +196,12 @@ class TemplateWalker {
   private isSubTemplate(): boolean {
     const last = this.path.length - 1;
     return this.path[last] === 'Fn::Sub' || (this.path[last] === 0 && this.path[last - 1] === 'Fn::Sub');
+  }
+
+  /** True when the walk is at the variable map of an `Fn::Sub` (`Fn::Sub: [template, x]`), which must be a map. */
+  private isSubVariableMap(): boolean {
+    const last = this.path.length - 1;
+    return this.path[last] === 1 && this.path[last - 1] === 'Fn::Sub';
   }
 
   /** What a refusal calls the place the walk is in, outside any resource's Properties. */
