@@ -22,7 +22,11 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
     throw error;
   });
   const ports = awsPortsFor(input, 'plan');
-  const owned = await ports.secrets.listByOwner(owner);
+  const owned = await ports.secrets.listByOwner(owner).catch((error: unknown) => {
+    // AWS refused or could not be reached: still one JSON document for a machine, then the error line on stderr.
+    if (json) context.stdout(jsonDocument(planJson(undefined, owner, [...loaded.problems.map((p) => p.message), describeError(error)], ports.calls)));
+    throw error;
+  });
   const listed = new Set(owned.map((state) => state.name));
   const missing = loaded.secrets.filter((secret) => !listed.has(secret.spec.name)).map((secret) => secret.spec.name);
   const others = new Map<string, SecretState>();

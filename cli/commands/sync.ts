@@ -3,6 +3,7 @@
  * as the provider, decrypting only new or changed ones. One failed secret does not stop the others; the exit code
  * says whether any failed; a rerun converges (every write is idempotent).
  */
+import { describeError } from '../../core/errors.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP, awsPortsFor, ownerTagValue, positiveIntOption } from '../aws-options.ts';
 import { UsageError, type CliContext, type Command, type CommandInput } from '../command.ts';
 import { errorLine, jsonDocument, oneLine } from '../io.ts';
@@ -28,6 +29,11 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   const started = Date.now();
   const report = await syncSecrets(ports, loaded.secrets, {
     owner, concurrency, ...scope, onResult: progress.onResult,
+  }).catch((error: unknown) => {
+    // Listing failed (AWS refused or unreachable), so nothing was written: still one JSON document for a machine.
+    progress.end();
+    if (json) context.stdout(jsonDocument(syncJson(undefined, owner, [...loaded.problems.map((p) => p.message), describeError(error)], ports.calls, Date.now() - started)));
+    throw error;
   });
   progress.end();
   if (json) context.stdout(jsonDocument(syncJson(report, owner, loaded.problems.map((p) => p.message), ports.calls, Date.now() - started)));

@@ -185,6 +185,22 @@ describe('kms-secrets pipeline commands (emulator)', () => {
     expect(kms.stderr).to.not.contain('"t7/ok"');
   });
 
+  it('still prints one JSON document, with the fix, when AWS cannot be reached', () => {
+    const dir = repo({ 'secrets.yaml': `Secrets:\n${entry('t9/x', CANARY_PLAINTEXT)}` });
+    for (const command of ['plan', 'sync']) {
+      const out = spawnSync(process.execPath, [cli, command, 'secrets.yaml', '--json'], {
+        cwd: dir, input: '', encoding: 'utf8',
+        env: { ...process.env, ...emulator().env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1', NO_COLOR: '1' },
+      });
+      outputs.push(out.stdout, out.stderr);
+      expect(out.status, command).to.equal(1);
+      const report = JSON.parse(out.stdout) as { problems: string[]; secrets: unknown[] };
+      expect(report.problems, command).to.deep.equal(['cannot reach the AWS endpoint (ECONNREFUSED); check the network, and AWS_ENDPOINT_URL if it is set']);
+      expect(report.secrets, command).to.deep.equal([]);
+      expect(out.stderr, command).to.equal('kms-secrets: error: cannot reach the AWS endpoint (ECONNREFUSED); check the network, and AWS_ENDPOINT_URL if it is set\n');
+    }
+  });
+
   it('refuses empty and oversized values and never prints the plaintext, even with --debug', () => {
     const dir = repo({});
     const empty = run(dir, ['encrypt', '--key', keyId, '--name', 't8/x', '--debug'], '\n');
