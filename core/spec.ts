@@ -3,6 +3,7 @@
  * `Custom::KmsSecret` properties, the CLI through secrets files. Pure: no I/O, no AWS SDK.
  */
 import { createHash } from 'node:crypto';
+import { KMS_MAX_CIPHERTEXT_BYTES } from './constants.ts';
 
 /** One encrypted value: the whole secret (no key) or one key of a JSON secret. */
 export interface SecretValueSpec {
@@ -43,6 +44,37 @@ export function secretNameProblem(name: string): string | undefined {
   if (!SECRET_NAME.test(name)) return 'must be 1-512 characters of A-Z a-z 0-9 / _ + = . @ -';
   if (LOOKS_LIKE_ARN_SUFFIX.test(name)) return 'must not end with "-" and 6 characters (Secrets Manager reads that as an ARN suffix)';
   return undefined;
+}
+
+const BLANKS = /\s+/g;
+// Padding required: every tool that prints a KMS ciphertext (aws kms encrypt --output text, the SDKs, kms-secrets
+// encrypt) pads, and a length that is not a multiple of 4 is almost always a blob that lost its tail in a copy-paste,
+// which Buffer.from would quietly decode into other bytes and KMS would refuse only mid-deployment.
+const PADDED_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const DIGITS = /^\d+$/;
+
+/**
+ * What is wrong with `text` as the base64 of a KMS ciphertext blob (1-6144 bytes; padded; blanks and line breaks
+ * ignored), phrased as what arrived ("a string that is not base64"), or undefined when it is one.
+ * Each front door says what it expected in its own words; the message never holds the text itself.
+ */
+export function ciphertextProblem(text: string): string | undefined {
+  const compact = text.replace(BLANKS, '');
+  if (compact.length % 4 !== 0 || !PADDED_BASE64.test(compact)) return 'a string that is not base64';
+  const bytes = (compact.length / 4) * 3 - (compact.length - compact.replace(/=+$/, '').length);
+  if (bytes > KMS_MAX_CIPHERTEXT_BYTES) return `more than ${KMS_MAX_CIPHERTEXT_BYTES} bytes`;
+  return undefined;
+}
+
+/**
+ * The days of a RecoveryWindowInDays value, or undefined when it is not 0 (delete at once) or 7 to 30, the range
+ * Secrets Manager DeleteSecret accepts. A numeric string counts: CloudFormation hands a provider every scalar as a
+ * string (aws-facts.md §2.6), so "7" and 7 mean the same; blanks around the digits are forgiven.
+ */
+export function recoveryWindowDays(raw: unknown): number | undefined {
+  const days = typeof raw === 'number' ? raw : typeof raw === 'string' && DIGITS.test(raw.trim()) ? Number(raw) : undefined;
+  if (days === undefined || !Number.isInteger(days) || (days !== 0 && (days < 7 || days > 30))) return undefined;
+  return days;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   RESOURCE_TYPE, SECRET_NAME_CONTEXT_KEY, TAG_KEY_MAX, TAG_VALUE_MAX,
 } from '../core/constants.ts';
 import { PropertiesError } from '../core/errors.ts';
-import { secretNameProblem, type SecretSpec, type SecretTag, type SecretValueSpec } from '../core/spec.ts';
+import { ciphertextProblem, recoveryWindowDays, secretNameProblem, type SecretSpec, type SecretTag, type SecretValueSpec } from '../core/spec.ts';
 
 /** What properties are read against: the names errors use and the provider's name rules. */
 export interface PropertiesContext {
@@ -26,7 +26,6 @@ export interface KmsSecretProperties {
 
 const KNOWN = new Set(['ServiceToken', 'ServiceTimeout', 'Name', 'Values', 'Ciphertext', 'Key', 'EncryptionContext', 'Description', 'KmsKeyId', 'Tags', 'RecoveryWindowInDays']);
 const VALUE_KNOWN = new Set(['Ciphertext', 'Key', 'EncryptionContext']);
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 function typeOf(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
@@ -52,11 +51,11 @@ export function parseProperties(raw: unknown, ctx: PropertiesContext): KmsSecret
   const parseValue = (path: string, value: Record<string, unknown>): SecretValueSpec => {
     const ciphertext = value.Ciphertext;
     if (typeof ciphertext !== 'string') return fail(`${path}Ciphertext`, `must be a base64 string; got ${typeOf(ciphertext)}`);
-    const compact = ciphertext.replace(/\s+/g, '');
-    const bytes = Buffer.from(compact, 'base64').byteLength;
-    if (!BASE64.test(compact) || bytes === 0 || bytes > KMS_MAX_CIPHERTEXT_BYTES) {
-      fail(`${path}Ciphertext`, `must be a base64 KMS ciphertext of 1-${KMS_MAX_CIPHERTEXT_BYTES} bytes (aws kms encrypt --output text --query CiphertextBlob)`);
+    const got = ciphertextProblem(ciphertext);
+    if (got !== undefined) {
+      fail(`${path}Ciphertext`, `must be a base64 KMS ciphertext of 1-${KMS_MAX_CIPHERTEXT_BYTES} bytes (aws kms encrypt --output text --query CiphertextBlob); got ${got}`);
     }
+    const compact = ciphertext.replace(/\s+/g, '');
     const key = optionalString(`${path}Key`, value.Key);
     if (key === '') fail(`${path}Key`, 'must not be empty');
     const context = value.EncryptionContext;
@@ -132,9 +131,9 @@ function parseTags(raw: unknown, fail: (path: string, problem: string) => never)
 
 function parseRecoveryWindow(raw: unknown, fail: (path: string, problem: string) => never): number {
   if (raw === undefined || raw === '') return DEFAULT_RECOVERY_WINDOW_DAYS;
-  const days = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-  if (!Number.isInteger(days) || (days !== 0 && (days < 7 || days > 30))) {
-    fail('RecoveryWindowInDays', `must be 0 (delete at once) or a whole number of days from 7 to 30; got ${typeof raw === 'string' ? `"${raw}"` : typeOf(raw)}`);
+  const days = recoveryWindowDays(raw);
+  if (days === undefined) {
+    return fail('RecoveryWindowInDays', `must be 0 (delete at once) or a whole number of days from 7 to 30; got ${typeof raw === 'string' ? `"${raw}"` : typeOf(raw)}`);
   }
   return days;
 }

@@ -5,9 +5,9 @@
  * value (a ciphertext or a name can be sensitive in a log).
  */
 import {
-  DESCRIPTION_MAX, KMS_MAX_CIPHERTEXT_BYTES, RESERVED_TAG_PREFIXES, SECRET_NAME_CONTEXT_KEY, TAG_KEY_MAX, TAG_VALUE_MAX, TOKEN_NAME,
+  DESCRIPTION_MAX, RESERVED_TAG_PREFIXES, SECRET_NAME_CONTEXT_KEY, TAG_KEY_MAX, TAG_VALUE_MAX, TOKEN_NAME,
 } from '../core/constants.ts';
-import { secretNameProblem } from '../core/spec.ts';
+import { ciphertextProblem, recoveryWindowDays, secretNameProblem } from '../core/spec.ts';
 import { describeType, isIntrinsic, isPlainObject, type Intrinsic } from './json.ts';
 import { TokenError } from './errors.ts';
 
@@ -56,8 +56,6 @@ export interface TokenOptions {
 
 const RETURN_MODES: readonly string[] = ['Reference', 'ValueFrom', 'Arn'];
 const DELETION_POLICIES: readonly string[] = ['Delete', 'Retain', 'RetainExceptOnCreate'];
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const WHITESPACE = /\s+/g;
 // Dynamic references and ECS ValueFrom both split on ':' (aws-facts.md §3.1), so a key may not hold one.
 const KEY = /^[^:]{1,256}$/;
 
@@ -98,7 +96,7 @@ export function parseTokenProperties(value: unknown, path: string, options: Toke
     return raw;
   };
 
-  const ciphertext = text('Ciphertext', ciphertextProblem);
+  const ciphertext = text('Ciphertext', tokenCiphertextProblem);
   if (ciphertext === undefined) return fail('property "Ciphertext" is required');
   let name = text('Name', secretNameProblem);
   const rawKey = value.Key;
@@ -144,13 +142,10 @@ export function parseTokenProperties(value: unknown, path: string, options: Toke
   };
 }
 
-/** Why `text` is not a base64 KMS ciphertext blob (line breaks allowed, as `--output text` may wrap), or undefined. */
-export function ciphertextProblem(text: string): string | undefined {
-  const compact = text.replace(WHITESPACE, '');
-  const expected = 'must be the base64 ciphertext blob that `aws kms encrypt` prints';
-  if (compact.length === 0 || compact.length % 4 !== 0 || !BASE64.test(compact)) return `${expected}; got a string that is not base64`;
-  if ((compact.length / 4) * 3 > KMS_MAX_CIPHERTEXT_BYTES + 2) return `${expected}; got more than ${KMS_MAX_CIPHERTEXT_BYTES} bytes`;
-  return undefined;
+/** The core ciphertext rule in the macro's words (golden fixtures pin them). */
+function tokenCiphertextProblem(text: string): string | undefined {
+  const got = ciphertextProblem(text);
+  return got === undefined ? undefined : `must be the base64 ciphertext blob that \`aws kms encrypt\` prints; got ${got}`;
 }
 
 type Fail = (message: string) => never;
@@ -168,9 +163,8 @@ function parseEncryptionContext(raw: unknown, options: TokenOptions, fail: Fail)
 
 function parseRecoveryWindow(raw: unknown, fail: Fail): number | undefined {
   if (raw === undefined) return undefined;
-  // CloudFormation stringifies scalars it hands to a provider (aws-facts.md §2.6), so "7" and 7 mean the same.
-  const days = typeof raw === 'string' && /^\d{1,2}$/.test(raw) ? Number(raw) : raw;
-  if (typeof days !== 'number' || !Number.isInteger(days) || (days !== 0 && (days < 7 || days > 30))) {
+  const days = recoveryWindowDays(raw);
+  if (days === undefined) {
     return fail(`property "RecoveryWindowInDays" must be 0 (delete at once) or an integer from 7 to 30; got ${describeType(raw)}`);
   }
   return days;

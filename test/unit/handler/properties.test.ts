@@ -26,10 +26,23 @@ describe('parseProperties', () => {
     expect(parseProperties({ Ciphertext: CT, Tags: { team: 'db' } }, ctx).spec.tags).to.deep.equal([{ Key: 'team', Value: 'db' }]);
   });
 
+  it('stores a ciphertext wrapped over lines as one base64 string', () => {
+    const { spec } = parseProperties({ Ciphertext: `${CT.slice(0, 8)}\n  ${CT.slice(8)}` }, ctx);
+    expect(spec.values).to.deep.equal([{ ciphertext: CT }]);
+  });
+
+  it('reads RecoveryWindowInDays from a number or a numeric string, and takes an empty one as the default', () => {
+    expect(parseProperties({ Ciphertext: CT, RecoveryWindowInDays: 30 }, ctx).recoveryWindowInDays).to.equal(30);
+    expect(parseProperties({ Ciphertext: CT, RecoveryWindowInDays: ' 07 ' }, ctx).recoveryWindowInDays).to.equal(7);
+    expect(parseProperties({ Ciphertext: CT, RecoveryWindowInDays: '' }, ctx).recoveryWindowInDays).to.equal(DEFAULT_RECOVERY_WINDOW_DAYS);
+  });
+
   const rejects: [string, Record<string, unknown>, RegExp][] = [
     ['a missing ciphertext', { Name: 'a/b' }, /property "Values" is required/],
     ['a non-string ciphertext', { Ciphertext: 5 }, /property "Ciphertext" must be a base64 string; got number/],
     ['a ciphertext that is not base64', { Ciphertext: 'not base64!' }, /property "Ciphertext" must be a base64 KMS ciphertext/],
+    ['an unpadded ciphertext', { Ciphertext: CT.replace(/=+$/, '') }, /property "Ciphertext" must be a base64 KMS ciphertext .*; got a string that is not base64$/],
+    ['a ciphertext over 6144 bytes', { Values: [{ Ciphertext: Buffer.alloc(6145).toString('base64') }] }, /property "Values\[0\]\.Ciphertext" must be .*; got more than 6144 bytes$/],
     ['several values without keys', { Values: [{ Ciphertext: CT }, { Ciphertext: CT, Key: 'b' }] }, /"Values\[0\]\.Key" is required when there are 2 values/],
     ['a repeated key', { Values: [{ Ciphertext: CT, Key: 'b' }, { Ciphertext: CT, Key: 'b' }] }, /"Values\[1\]\.Key" repeats the key "b"/],
     ['Values mixed with the shortcut', { Values: [{ Ciphertext: CT }], Ciphertext: CT }, /cannot be combined/],

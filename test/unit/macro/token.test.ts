@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ciphertextProblem, parseToken, parseTokenProperties, TokenError, type TokenProperty } from '../../../macro/token.ts';
+import { parseToken, parseTokenProperties, TokenError, type TokenProperty } from '../../../macro/token.ts';
 import { deepFreeze } from './fixtures.ts';
 
 const CIPHERTEXT = Buffer.from('CANARY-9f3b1c-ciphertext-bytes-0123456789').toString('base64');
@@ -45,12 +45,25 @@ describe('parseToken', () => {
       .to.match(/^X: Fn::KmsSecret property "EncryptionContext" entry "SecretName" is used as the Name and must be/);
   });
 
-  it('accepts a ciphertext wrapped over several lines', () => {
-    expect(ciphertextProblem(`${CIPHERTEXT.slice(0, 8)}\n${CIPHERTEXT.slice(8)}`)).to.equal(undefined);
+  it('keeps a ciphertext wrapped over several lines as written', () => {
+    const wrapped = `${CIPHERTEXT.slice(0, 8)}\n${CIPHERTEXT.slice(8)}`;
+    expect(parseToken(wrapped, 'X').ciphertext).to.equal(wrapped);
   });
 
-  it('refuses a ciphertext longer than KMS ever produces', () => {
-    expect(ciphertextProblem(Buffer.alloc(7000).toString('base64'))).to.match(/more than 6144 bytes/);
+  it('refuses a ciphertext longer than KMS ever produces, saying what it expected and what arrived', () => {
+    expect(errorOf(() => parseToken(Buffer.alloc(7000).toString('base64'), 'X')).message)
+      .to.equal('X: Fn::KmsSecret property "Ciphertext" must be the base64 ciphertext blob that `aws kms encrypt` prints; got more than 6144 bytes');
+  });
+
+  it('refuses an unpadded ciphertext as not base64', () => {
+    expect(errorOf(() => parseToken(CIPHERTEXT.replace(/=+$/, ''), 'X')).message).to.match(/got a string that is not base64$/);
+  });
+
+  it('reads RecoveryWindowInDays from a number or a numeric string, and refuses 3 by its type only', () => {
+    expect(parseToken({ Ciphertext: CIPHERTEXT, RecoveryWindowInDays: 30 }, 'X').recoveryWindowInDays).to.equal(30);
+    expect(parseToken({ Ciphertext: CIPHERTEXT, RecoveryWindowInDays: '07' }, 'X').recoveryWindowInDays).to.equal(7);
+    expect(errorOf(() => parseToken({ Ciphertext: CIPHERTEXT, RecoveryWindowInDays: '3' }, 'X')).message)
+      .to.equal('X: Fn::KmsSecret property "RecoveryWindowInDays" must be 0 (delete at once) or an integer from 7 to 30; got a string of 1 characters');
   });
 });
 
