@@ -13,9 +13,9 @@ import { captureOutput, parseLogLines } from '../test/helpers/capture-output.ts'
 import { createEvent, deleteEvent, lambdaContext, updateEvent } from '../test/helpers/cfn-events.ts';
 import { ensureBuilt, projectRoot, sharedEmulator } from '../test/helpers/emulator.ts';
 import { startResponseServer } from '../test/helpers/response-server.ts';
+import { median } from './stats.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
 async function lifecycleCalls(): Promise<void> {
   const emulator = await sharedEmulator();

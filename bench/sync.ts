@@ -16,6 +16,7 @@ import type { DesiredSecret } from '../cli/secrets-file.ts';
 import { syncSecrets } from '../cli/sync.ts';
 import { createKmsKey } from '../test/helpers/awscli.ts';
 import { sharedEmulator } from '../test/helpers/emulator.ts';
+import { median } from './stats.ts';
 
 const N = Number(process.env.BENCH_SECRETS ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -23,7 +24,6 @@ const CHANGED = 5;
 // Round-trip time the latency proxy adds to every request: an in-Region call to KMS or Secrets Manager takes about
 // this long over the network, which moto on loopback does not have.
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 25);
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
 interface Sample { label: string; ms: number; calls: Record<string, number>; failed: number; outcomes: Record<string, number>; motoCpuMs?: number }
 

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { transformTemplate } from '../macro/transform.ts';
+import { median } from './stats.ts';
 
 const RESOURCES = 300;
 const TOKENS = 150;
@@ -34,11 +35,6 @@ function resource(i: number): Record<string, unknown> {
       }],
     },
   };
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 function time(run: () => unknown): number {
