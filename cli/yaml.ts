@@ -6,6 +6,7 @@
 import {
   CORE_SCHEMA, defineMappingTag, defineScalarTag, defineSequenceTag, dump, load, YAMLException, type TagDefinition,
 } from 'js-yaml';
+import { extname } from 'node:path';
 import { TOKEN_NAME } from '../core/constants.ts';
 
 /** Short-form tag → the intrinsic function key it stands for (CloudFormation template reference). */
@@ -60,6 +61,19 @@ export function loadCloudFormationYaml(text: string, file: string): unknown {
       throw new TemplateSyntaxError(`${file}${at}: not valid YAML: ${error.reason}`);
     }
     throw error;
+  }
+}
+
+/**
+ * Parses a template file's text: JSON for a `.json` file, CloudFormation YAML otherwise. A JSON error says only that
+ * the file is not valid JSON, because JSON.parse's message quotes the text near the error (it could be a ciphertext).
+ */
+export function parseTemplateText(text: string, file: string): unknown {
+  if (extname(file).toLowerCase() !== '.json') return loadCloudFormationYaml(text, file);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new TemplateSyntaxError(`${file}: not valid JSON`);
   }
 }
 

@@ -17,7 +17,7 @@ import { displayPath } from '../git.ts';
 import { errorLine } from '../io.ts';
 import { DEFAULT_CONCURRENCY, runPool } from '../pool.ts';
 import { groupEntries, listSecretsFiles, parseSecretsFile } from '../secrets-file.ts';
-import { loadCloudFormationYaml } from '../yaml.ts';
+import { parseTemplateText } from '../yaml.ts';
 import { PLACEHOLDER_PROVIDER_ARN } from './transform.ts';
 
 /** A ciphertext to ask KMS about, and where it came from. */
@@ -64,9 +64,9 @@ async function readFiles(files: readonly string[]): Promise<FileFindings> {
     const text = await readFile(file, 'utf8');
     let document: unknown;
     try {
-      document = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : loadCloudFormationYaml(text, shown);
+      document = parseTemplateText(text, shown);
     } catch (error) {
-      found.errors.push(error instanceof SyntaxError ? `${shown}: not valid JSON` : (error as Error).message);
+      found.errors.push((error as Error).message);
       continue;
     }
     if (!isTemplate(file, document)) {

@@ -9,7 +9,7 @@ import { isPlainObject } from '../../macro/json.ts';
 import { TemplateError, transformTemplate } from '../../macro/transform.ts';
 import { UsageError, type CliContext, type Command, type CommandInput } from '../command.ts';
 import { jsonDocument, noteLine } from '../io.ts';
-import { dumpYaml, loadCloudFormationYaml } from '../yaml.ts';
+import { dumpYaml, parseTemplateText } from '../yaml.ts';
 
 /** ServiceToken used when neither --provider-arn nor KMS_SECRETS_PROVIDER_ARN is set: visibly not a real ARN. */
 export const PLACEHOLDER_PROVIDER_ARN = 'arn:aws:lambda:<region>:<account>:function:kms-secrets-provider';
@@ -30,8 +30,7 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(`${file}: cannot read the template (${code === 'ENOENT' ? 'no such file' : code ?? 'read error'})`);
   }
-  // JSON.parse messages quote the text near the error (it could be a ciphertext): report only that it failed.
-  const template = json ? parseJson(text, file) : loadCloudFormationYaml(text, file);
+  const template = parseTemplateText(text, file);
   const fragment = withoutOwnTransform(template, file, context);
   const providerArn = stringValue(input.values['provider-arn']) ?? nonEmpty(context.env[PROVIDER_ARN_ENV]) ?? PLACEHOLDER_PROVIDER_ARN;
   let result: unknown;
@@ -43,14 +42,6 @@ async function run(input: CommandInput, context: CliContext): Promise<number> {
   }
   context.stdout((format ?? (json ? 'json' : 'yaml')) === 'json' ? jsonDocument(result) : dumpYaml(result));
   return 0;
-}
-
-function parseJson(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(`${file}: not valid JSON`);
-  }
 }
 
 /**

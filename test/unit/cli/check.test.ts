@@ -29,6 +29,12 @@ describe('checkCommand', () => {
     expect([r.code, r.out, r.err]).to.deep.equal([0, 'Check: 1 secrets file (1 secret), 1 template: ok.\n', '']);
   });
 
+  it('reports a broken JSON template on one line without quoting its text', async () => {
+    const r = await check({ 'broken.json': `{"Resources": {"Db": "${CT}"` }, ['broken.json']);
+    expect(r.code).to.equal(1);
+    expect(r.err).to.match(/^kms-secrets: error: \S*broken\.json: not valid JSON\n$/);
+  });
+
   it('reports every error on its own line, naming file, entry and property, with exit 1', async () => {
     const r = await check({
       'a.yaml': `Secrets:\n  - {Name: app/x, Ciphertext: ${CT}, EncryptionContext: {SecretName: app/y}}\n  - {Name: app/z, Ciphertext: [1]}\n`,
